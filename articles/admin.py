@@ -1,0 +1,244 @@
+"""The Django admin for every Newsdesk model.
+
+Foreign keys to large tables use autocomplete (never a dropdown of all articles), each
+changelist selects its related rows in the same query, and history-tracked models show
+their history. Deleting is for superusers only: everyone else archives.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from articles.forms import TagForm
+
+from articles.models import (
+    Appearance,
+    Article,
+    Claim,
+    ClaimLink,
+    DuplicateCandidate,
+    ImportBatch,
+    ReliabilityGrade,
+    Source,
+    SourceAlias,
+    SourceDomain,
+    SourceRating,
+    Tag,
+)
+
+
+class SuperuserDeleteMixin:
+    """Only superusers delete; history keeps the record of what they deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class NewsdeskAdmin(SuperuserDeleteMixin, admin.ModelAdmin):
+    list_per_page = 50
+    show_full_result_count = False
+
+
+class NewsdeskHistoryAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+    show_full_result_count = False
+
+
+class CurrentGradeFilter(admin.SimpleListFilter):
+    title = "current grade"
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin):
+        return [*ReliabilityGrade.choices, ("none", "Unrated")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(current_grade__isnull=True)
+        if self.value():
+            return queryset.filter(current_grade=self.value())
+        return queryset
+
+
+class SourceDomainInline(admin.TabularInline):
+    model = SourceDomain
+    extra = 0
+
+
+class SourceAliasInline(admin.TabularInline):
+    model = SourceAlias
+    extra = 0
+
+
+class SourceRatingInline(admin.TabularInline):
+    """Ratings are append-only: shown here, added through the rating admin or the app."""
+
+    model = SourceRating
+    extra = 0
+    fields = ["rated_at", "grade", "rationale", "rated_by"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(NewsdeskHistoryAdmin):
+    list_display = ["name", "country", "language", "current_grade", "last_rated_at"]
+    list_filter = [CurrentGradeFilter, "country", "language"]
+    search_fields = ["name", "aliases__name", "domains__domain"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [SourceDomainInline, SourceAliasInline, SourceRatingInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_grade()
+
+    @admin.display(ordering="current_grade", description="Grade")
+    def current_grade(self, obj):
+        return obj.current_grade or "—"
+
+    @admin.display(ordering="last_rated_at", description="Last rated")
+    def last_rated_at(self, obj):
+        return obj.last_rated_at
+
+
+@admin.register(SourceDomain)
+class SourceDomainAdmin(NewsdeskAdmin):
+    list_display = ["domain", "source"]
+    list_select_related = ["source"]
+    search_fields = ["domain", "source__name"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(SourceAlias)
+class SourceAliasAdmin(NewsdeskAdmin):
+    list_display = ["name", "source"]
+    list_select_related = ["source"]
+    search_fields = ["name", "source__name"]
+    autocomplete_fields = ["source"]
+
+
+@admin.register(SourceRating)
+class SourceRatingAdmin(NewsdeskHistoryAdmin):
+    """Append-only: a rating is never edited; a new judgement is a new rating."""
+
+    list_display = ["source", "grade", "rated_by", "rated_at"]
+    list_filter = ["grade", "rated_at"]
+    list_select_related = ["source", "rated_by"]
+    search_fields = ["source__name", "rationale"]
+    autocomplete_fields = ["source", "rated_by"]
+    date_hierarchy = "rated_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["source", "grade", "rationale", "rated_by", "rated_at"]
+
+    def has_change_permission(self, request, obj=None):
+        # The change page stays viewable (read-only) for those who may add ratings.
+        return obj is None and super().has_change_permission(request, obj)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(NewsdeskAdmin):
+    list_display = [
+        "id",
+        "via",
+        "started_by",
+        "started_at",
+        "imported_count",
+        "skipped_count",
+        "duplicate_count",
+        "failed_count",
+    ]
+    list_filter = ["via", "started_at"]
+    list_select_related = ["started_by"]
+    search_fields = ["description"]
+    autocomplete_fields = ["started_by"]
+    date_hierarchy = "started_at"
+
+
+class AppearanceInline(admin.TabularInline):
+    model = Appearance
+    extra = 0
+    fields = ["claim", "article", "start", "end", "exact", "claimant", "verb", "anchor_status"]
+    autocomplete_fields = ["claim", "article"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("claim", "article")
+
+
+@admin.register(Article)
+class ArticleAdmin(NewsdeskHistoryAdmin):
+    list_display = ["title", "source", "published_at", "status", "duplicate_of", "imported_at"]
+    list_filter = ["status", "published_at", "imported_at", "language"]
+    list_select_related = ["source", "duplicate_of"]
+    # Titles and urls only: body search belongs to the full-text index, not LIKE scans.
+    search_fields = ["title", "url", "origin"]
+    autocomplete_fields = ["source", "upstream_source", "duplicate_of", "tags"]
+    raw_id_fields = ["import_batch"]
+    readonly_fields = ["content_hash", "fingerprint_scheme", "extractor", "imported_at"]
+    exclude = ["fingerprint"]
+    date_hierarchy = "published_at"
+    inlines = [AppearanceInline]
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(NewsdeskHistoryAdmin):
+    list_display = ["__str__", "article_a", "article_b", "similarity", "method", "status"]
+    list_filter = ["status", "method"]
+    list_select_related = ["article_a", "article_b", "decided_by"]
+    search_fields = ["article_a__title", "article_b__title"]
+    autocomplete_fields = ["article_a", "article_b", "decided_by"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(NewsdeskHistoryAdmin):
+    list_display = [
+        "__str__",
+        "claim_type",
+        "credibility",
+        "status",
+        "appearance_count",
+        "updated_at",
+    ]
+    list_filter = ["claim_type", "credibility", "status", "created_at"]
+    list_select_related = ["created_by"]
+    search_fields = ["text", "notes"]
+    autocomplete_fields = ["created_by", "tags"]
+    readonly_fields = ["version", "created_at", "updated_at"]
+    inlines = [AppearanceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_appearances=Count("appearances"))
+
+    @admin.display(ordering="n_appearances", description="Appearances")
+    def appearance_count(self, obj):
+        return obj.n_appearances
+
+
+@admin.register(Appearance)
+class AppearanceAdmin(NewsdeskHistoryAdmin):
+    list_display = ["exact", "claim", "article", "claimant", "verb", "anchor_status"]
+    list_filter = ["anchor_status"]
+    list_select_related = ["claim", "article"]
+    search_fields = ["exact", "claimant", "claim__text"]
+    autocomplete_fields = ["claim", "article", "created_by"]
+
+
+@admin.register(ClaimLink)
+class ClaimLinkAdmin(NewsdeskHistoryAdmin):
+    list_display = ["from_claim", "relation", "to_claim", "created_by", "created_at"]
+    list_filter = ["relation"]
+    list_select_related = ["from_claim", "to_claim", "created_by"]
+    search_fields = ["from_claim__text", "to_claim__text"]
+    autocomplete_fields = ["from_claim", "to_claim", "created_by"]
+
+
+@admin.register(Tag)
+class TagAdmin(NewsdeskAdmin):
+    form = TagForm
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]

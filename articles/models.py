@@ -1,0 +1,510 @@
+"""The Newsdesk domain: sources and their ratings, articles and their duplicates, claims,
+where they appear, how they relate, and the tags on all of it.
+
+Models hold data and the database rules that keep it consistent (constraints, indexes);
+behaviour that writes lives in `articles/services/`, reads in `articles/querysets.py`.
+Every enumerated field is backed by a CheckConstraint, because `choices` alone do not
+constrain what reaches the table.
+"""
+
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from articles.querysets import ArticleQuerySet, ClaimQuerySet, SourceQuerySet
+
+
+def _choice_check(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": choices.values}), name=name)
+
+
+class Tag(models.Model):
+    """A label on articles and claims. Names are trimmed, inner whitespace collapsed, and
+    unique regardless of case; a namespace before a colon is allowed (`place:Kursk`).
+
+    First-party rather than django-taggit: tags are a plain many-to-many here, which
+    django-simple-history records with `m2m_fields`, and case-insensitive uniqueness is one
+    database constraint instead of a taggit setting plus custom through models.
+    """
+
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ci"),
+            models.CheckConstraint(condition=~Q(name=""), name="tag_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        """`"  Place :  Kursk "` → `"place:Kursk"`: trim, collapse whitespace, lower-case
+        the namespace, no spaces around its colon. The value's case is kept for display."""
+        name = re.sub(r"\s+", " ", name).strip()
+        namespace, sep, value = name.partition(":")
+        if sep and namespace.strip() and value.strip():
+            return f"{namespace.strip().lower()}:{value.strip()}"
+        return name
+
+
+class Source(models.Model):
+    """An outlet or site. Its reliability is its latest `SourceRating`."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    language = models.CharField(max_length=16, blank=True, help_text="BCP 47 code, e.g. en, uk.")
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["country"], name="source_country_idx"),
+            models.Index(fields=["language"], name="source_language_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceDomain(models.Model):
+    """A web domain (host name without `www.`) that identifies a source at import."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=253, unique=True)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(condition=Q(domain=Lower("domain")), name="domain_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class SourceAlias(models.Model):
+    """Another name a source goes by in bylines and attributions ("Focus" for "Фокус")."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "source aliases"
+        constraints = [models.UniqueConstraint(Lower("name"), name="alias_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReliabilityGrade(models.TextChoices):
+    """NATO/Admiralty source reliability (STANAG 2511)."""
+
+    A = "A", "A – Completely reliable"
+    B = "B", "B – Usually reliable"
+    C = "C", "C – Fairly reliable"
+    D = "D", "D – Not usually reliable"
+    E = "E", "E – Unreliable"
+    F = "F", "F – Reliability cannot be judged"
+
+
+class SourceRating(models.Model):
+    """One reliability judgement of a source. Append-only: the table is the history, and a
+    new judgement is a new row, never an edit of an old one."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="ratings")
+    grade = models.CharField(max_length=1, choices=ReliabilityGrade.choices)
+    rationale = models.TextField()
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="source_ratings"
+    )
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-rated_at", "-id"]
+        get_latest_by = ["rated_at", "id"]
+        indexes = [models.Index(fields=["source", "-rated_at"], name="rating_source_latest_idx")]
+        constraints = [
+            _choice_check("grade", ReliabilityGrade, "rating_grade_valid"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="rating_rationale_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.grade}"
+
+
+class ImportVia(models.TextChoices):
+    COMMAND = "command", "Management command"
+    UPLOAD = "upload", "Web upload"
+    FIXTURE = "fixture", "Fixture"
+
+
+class ImportBatch(models.Model):
+    """One run of the import pipeline: who started it, how, and what became of each file."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+    )
+    via = models.CharField(max_length=16, choices=ImportVia.choices)
+    description = models.CharField(
+        max_length=500, blank=True, help_text="The paths, upload names or options given."
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0, help_text="Already present.")
+    duplicate_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    problems = models.JSONField(
+        default=list, blank=True, help_text='Per-file outcomes: [{"file": ..., "reason": ...}].'
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+        indexes = [models.Index(fields=["-started_at"], name="importbatch_started_idx")]
+        constraints = [_choice_check("via", ImportVia, "importbatch_via_valid")]
+
+    def __str__(self) -> str:
+        return f"Import #{self.pk} ({self.get_via_display()}, {self.started_at:%Y-%m-%d %H:%M})"
+
+
+class ArticleStatus(models.TextChoices):
+    NEW = "new", "New"
+    REVIEWED = "reviewed", "Reviewed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Article(models.Model):
+    """One imported document: what was received, its clean body and its metadata."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=1000)
+    url = models.URLField(max_length=2000, blank=True)
+    origin = models.CharField(
+        max_length=1000, help_text="File path, URL or upload name the article came from."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    language = models.CharField(max_length=16, blank=True)
+    upstream_attribution = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text='Upstream named by the article, e.g. "Based on materials: barrons.com".',
+    )
+    upstream_source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived_articles",
+        help_text="The source the upstream attribution resolves to.",
+    )
+    raw = models.TextField(help_text="The input exactly as received (decoded).")
+    body = models.TextField(help_text="Clean body text; appearance offsets point into it.")
+    extractor = models.CharField(
+        max_length=100, blank=True, help_text="What derived the body, with its version."
+    )
+    content_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the normalised body."
+    )
+    fingerprint = models.BinaryField(
+        null=True, blank=True, help_text="Near-duplicate signature of the body (MinHash)."
+    )
+    fingerprint_scheme = models.CharField(
+        max_length=100, blank=True, help_text="How the fingerprint was computed, with version."
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="The canonical article this one copies; never itself a duplicate.",
+    )
+    status = models.CharField(
+        max_length=16, choices=ArticleStatus.choices, default=ArticleStatus.NEW
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    import_batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+
+    # The raw input never changes and the fingerprint is derived: history keeps the rest.
+    history = HistoricalRecords(excluded_fields=["raw", "fingerprint"], m2m_fields=[tags])
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
+            models.Index(fields=["-imported_at"], name="article_imported_idx"),
+            models.Index(fields=["status"], name="article_status_idx"),
+            models.Index(fields=["source", "content_hash"], name="article_source_hash_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"], condition=~Q(url=""), name="article_url_unique_when_present"
+            ),
+            _choice_check("status", ArticleStatus, "article_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(duplicate_of=F("id")), name="article_not_duplicate_of_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DuplicateStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of articles that may be the same text, for a person to decide. One row per
+    unordered pair: `article_a` always has the smaller id."""
+
+    article_a = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+    article_b = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
+    similarity = models.FloatField()
+    method = models.CharField(max_length=50, help_text="How the similarity was measured.")
+    status = models.CharField(
+        max_length=16, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicate_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-similarity", "id"]
+        permissions = [("decide_duplicatecandidate", "Can confirm or reject duplicate pairs")]
+        indexes = [
+            models.Index(fields=["status", "-similarity"], name="dupcand_status_sim_idx"),
+            models.Index(fields=["article_b"], name="dupcand_article_b_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["article_a", "article_b"], name="dupcand_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(article_a__lt=F("article_b")), name="dupcand_ordered_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(similarity__gte=0) & Q(similarity__lte=1),
+                name="dupcand_similarity_range",
+            ),
+            _choice_check("status", DuplicateStatus, "dupcand_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.article_a_id} ~ #{self.article_b_id} ({self.similarity:.2f})"
+
+
+class ClaimType(models.TextChoices):
+    """Full Fact's claim types."""
+
+    QUANTITY = "quantity", "Quantity"
+    PREDICTION = "prediction", "Prediction"
+    CORRELATION = "correlation", "Correlation or causation"
+    LAWS = "laws", "Laws and rules"
+    PERSONAL = "personal", "Personal experience"
+    OTHER = "other", "Other"
+
+
+class Credibility(models.IntegerChoices):
+    """Admiralty information credibility (STANAG 2511)."""
+
+    CONFIRMED = 1, "1 – Confirmed by other sources"
+    PROBABLE = 2, "2 – Probably true"
+    POSSIBLE = 3, "3 – Possibly true"
+    DOUBTFUL = 4, "4 – Doubtful"
+    IMPROBABLE = 5, "5 – Improbable"
+    UNJUDGED = 6, "6 – Truth cannot be judged"
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_REVIEW = "in_review", "In review"
+    REVIEWED = "reviewed", "Reviewed"
+    ARCHIVED = "archived", "Archived"
+
+
+class Claim(models.Model):
+    """A statement that can be true or false, independent of where it appeared."""
+
+    text = models.TextField()
+    claim_type = models.CharField(max_length=16, choices=ClaimType.choices, default=ClaimType.OTHER)
+    credibility = models.PositiveSmallIntegerField(
+        choices=Credibility.choices, default=Credibility.UNJUDGED
+    )
+    status = models.CharField(max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.OPEN)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="claims")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised on every edit; a stale form is refused (optimistic lock)."
+    )
+
+    history = HistoricalRecords(m2m_fields=[tags])
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [("set_claim_credibility", "Can set the credibility and status of claims")]
+        indexes = [
+            models.Index(fields=["credibility"], name="claim_credibility_idx"),
+            models.Index(fields=["claim_type"], name="claim_type_idx"),
+            models.Index(fields=["status"], name="claim_status_idx"),
+            models.Index(fields=["-created_at"], name="claim_created_idx"),
+            models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+        ]
+        constraints = [
+            _choice_check("claim_type", ClaimType, "claim_type_valid"),
+            _choice_check("credibility", Credibility, "claim_credibility_valid"),
+            _choice_check("status", ClaimStatus, "claim_status_valid"),
+            models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+
+class AnchorStatus(models.TextChoices):
+    EXACT = "exact", "Exact"
+    MOVED = "moved", "Moved"
+    FUZZY = "fuzzy", "Fuzzy"
+    ORPHANED = "orphaned", "Orphaned"
+
+
+class Appearance(models.Model):
+    """Where a claim appears: a span of an article's clean body, anchored as a W3C Web
+    Annotation TextPositionSelector (`start`, `end`: Python string offsets) and
+    TextQuoteSelector (`exact`, `prefix`, `suffix`) so it can be re-found after re-cleaning."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="appearances")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="appearances")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    exact = models.TextField()
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    claimant = models.CharField(max_length=300, blank=True, help_text="As stated in the text.")
+    verb = models.CharField(
+        max_length=100, blank=True, help_text='Attribution verb as stated ("asserted").'
+    )
+    anchor_status = models.CharField(
+        max_length=16, choices=AnchorStatus.choices, default=AnchorStatus.EXACT
+    )
+    anchor_score = models.FloatField(
+        null=True, blank=True, help_text="Match score of a fuzzy re-anchoring."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appearances_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article", "start", "end"]
+        indexes = [
+            models.Index(fields=["article", "start"], name="appearance_article_start_idx"),
+            models.Index(fields=["anchor_status"], name="appearance_anchor_idx"),
+            models.Index(fields=["claimant"], name="appearance_claimant_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start__gte=0) & Q(start__lt=F("end")), name="appearance_offsets_valid"
+            ),
+            _choice_check("anchor_status", AnchorStatus, "appearance_anchor_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in article {self.article_id} [{self.start}:{self.end}]"
+
+
+class LinkRelation(models.TextChoices):
+    SAME_AS = "same_as", "Same as"
+    CORROBORATES = "corroborates", "Corroborates"
+    CONTRADICTS = "contradicts", "Contradicts"
+    REFINES = "refines", "Refines"
+
+
+class ClaimLink(models.Model):
+    """A typed, directed relation between two claims."""
+
+    from_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_out")
+    to_claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="links_in")
+    relation = models.CharField(max_length=16, choices=LinkRelation.choices)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claim_links_created",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["relation"], name="claimlink_relation_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["from_claim", "to_claim", "relation"], name="claimlink_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_claim=F("to_claim")), name="claimlink_no_self_link"
+            ),
+            _choice_check("relation", LinkRelation, "claimlink_relation_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_claim_id} {self.relation} {self.to_claim_id}"
