@@ -1,0 +1,1 @@
+"""Pure text work of the import pipeline: no ORM, no Django settings."""
