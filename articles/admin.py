@@ -10,7 +10,6 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.forms import TagForm
-
 from articles.models import (
     Appearance,
     Article,

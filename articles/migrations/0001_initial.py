@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,529 +17,1558 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=1000)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('origin', models.CharField(help_text='File path, URL or upload name the article came from.', max_length=1000)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('byline', models.CharField(blank=True, max_length=500)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('upstream_attribution', models.CharField(blank=True, help_text='Upstream named by the article, e.g. "Based on materials: barrons.com".', max_length=500)),
-                ('raw', models.TextField(help_text='The input exactly as received (decoded).')),
-                ('body', models.TextField(help_text='Clean body text; appearance offsets point into it.')),
-                ('extractor', models.CharField(blank=True, help_text='What derived the body, with its version.', max_length=100)),
-                ('content_hash', models.CharField(blank=True, help_text='SHA-256 of the normalised body.', max_length=64)),
-                ('fingerprint', models.BinaryField(blank=True, help_text='Near-duplicate signature of the body (MinHash).', null=True)),
-                ('fingerprint_scheme', models.CharField(blank=True, help_text='How the fingerprint was computed, with version.', max_length=100)),
-                ('status', models.CharField(choices=[('new', 'New'), ('reviewed', 'Reviewed'), ('archived', 'Archived')], default='new', max_length=16)),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('duplicate_of', models.ForeignKey(blank=True, help_text='The canonical article this one copies; never itself a duplicate.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=1000)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                (
+                    "origin",
+                    models.CharField(
+                        help_text="File path, URL or upload name the article came from.",
+                        max_length=1000,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("byline", models.CharField(blank=True, max_length=500)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                (
+                    "upstream_attribution",
+                    models.CharField(
+                        blank=True,
+                        help_text='Upstream named by the article, e.g. "Based on materials: barrons.com".',
+                        max_length=500,
+                    ),
+                ),
+                ("raw", models.TextField(help_text="The input exactly as received (decoded).")),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Clean body text; appearance offsets point into it."
+                    ),
+                ),
+                (
+                    "extractor",
+                    models.CharField(
+                        blank=True,
+                        help_text="What derived the body, with its version.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True, help_text="SHA-256 of the normalised body.", max_length=64
+                    ),
+                ),
+                (
+                    "fingerprint",
+                    models.BinaryField(
+                        blank=True,
+                        help_text="Near-duplicate signature of the body (MinHash).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "fingerprint_scheme",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the fingerprint was computed, with version.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewed", "Reviewed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The canonical article this one copies; never itself a duplicate.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('claim_type', models.CharField(choices=[('quantity', 'Quantity'), ('prediction', 'Prediction'), ('correlation', 'Correlation or causation'), ('laws', 'Laws and rules'), ('personal', 'Personal experience'), ('other', 'Other')], default='other', max_length=16)),
-                ('credibility', models.PositiveSmallIntegerField(choices=[(1, '1 – Confirmed by other sources'), (2, '2 – Probably true'), (3, '3 – Possibly true'), (4, '4 – Doubtful'), (5, '5 – Improbable'), (6, '6 – Truth cannot be judged')], default=6)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('reviewed', 'Reviewed'), ('archived', 'Archived')], default='open', max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every edit; a stale form is refused (optimistic lock).')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claims_created', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "claim_type",
+                    models.CharField(
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("prediction", "Prediction"),
+                            ("correlation", "Correlation or causation"),
+                            ("laws", "Laws and rules"),
+                            ("personal", "Personal experience"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Confirmed by other sources"),
+                            (2, "2 – Probably true"),
+                            (3, "3 – Possibly true"),
+                            (4, "4 – Doubtful"),
+                            (5, "5 – Improbable"),
+                            (6, "6 – Truth cannot be judged"),
+                        ],
+                        default=6,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In review"),
+                            ("reviewed", "Reviewed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every edit; a stale form is refused (optimistic lock).",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
-                'permissions': [('set_claim_credibility', 'Can set the credibility and status of claims')],
+                "ordering": ["-updated_at", "-id"],
+                "permissions": [
+                    ("set_claim_credibility", "Can set the credibility and status of claims")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAppearance',
+            name="HistoricalAppearance",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=64)),
-                ('suffix', models.CharField(blank=True, max_length=64)),
-                ('claimant', models.CharField(blank=True, help_text='As stated in the text.', max_length=300)),
-                ('verb', models.CharField(blank=True, help_text='Attribution verb as stated ("asserted").', max_length=100)),
-                ('anchor_status', models.CharField(choices=[('exact', 'Exact'), ('moved', 'Moved'), ('fuzzy', 'Fuzzy'), ('orphaned', 'Orphaned')], default='exact', max_length=16)),
-                ('anchor_score', models.FloatField(blank=True, help_text='Match score of a fuzzy re-anchoring.', null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.claim')),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=64)),
+                ("suffix", models.CharField(blank=True, max_length=64)),
+                (
+                    "claimant",
+                    models.CharField(
+                        blank=True, help_text="As stated in the text.", max_length=300
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        blank=True,
+                        help_text='Attribution verb as stated ("asserted").',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "anchor_status",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("moved", "Moved"),
+                            ("fuzzy", "Fuzzy"),
+                            ("orphaned", "Orphaned"),
+                        ],
+                        default="exact",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "anchor_score",
+                    models.FloatField(
+                        blank=True, help_text="Match score of a fuzzy re-anchoring.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.claim",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical appearance',
-                'verbose_name_plural': 'historical appearances',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical appearance",
+                "verbose_name_plural": "historical appearances",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaim',
+            name="HistoricalClaim",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('claim_type', models.CharField(choices=[('quantity', 'Quantity'), ('prediction', 'Prediction'), ('correlation', 'Correlation or causation'), ('laws', 'Laws and rules'), ('personal', 'Personal experience'), ('other', 'Other')], default='other', max_length=16)),
-                ('credibility', models.PositiveSmallIntegerField(choices=[(1, '1 – Confirmed by other sources'), (2, '2 – Probably true'), (3, '3 – Possibly true'), (4, '4 – Doubtful'), (5, '5 – Improbable'), (6, '6 – Truth cannot be judged')], default=6)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_review', 'In review'), ('reviewed', 'Reviewed'), ('archived', 'Archived')], default='open', max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Raised on every edit; a stale form is refused (optimistic lock).')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "claim_type",
+                    models.CharField(
+                        choices=[
+                            ("quantity", "Quantity"),
+                            ("prediction", "Prediction"),
+                            ("correlation", "Correlation or causation"),
+                            ("laws", "Laws and rules"),
+                            ("personal", "Personal experience"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "credibility",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "1 – Confirmed by other sources"),
+                            (2, "2 – Probably true"),
+                            (3, "3 – Possibly true"),
+                            (4, "4 – Doubtful"),
+                            (5, "5 – Improbable"),
+                            (6, "6 – Truth cannot be judged"),
+                        ],
+                        default=6,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In review"),
+                            ("reviewed", "Reviewed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="Raised on every edit; a stale form is refused (optimistic lock).",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim',
-                'verbose_name_plural': 'historical claims',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim",
+                "verbose_name_plural": "historical claims",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalClaimLink',
+            name="HistoricalClaimLink",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('same_as', 'Same as'), ('corroborates', 'Corroborates'), ('contradicts', 'Contradicts'), ('refines', 'Refines')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.claim')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_claim', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.claim')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("same_as", "Same as"),
+                            ("corroborates", "Corroborates"),
+                            ("contradicts", "Contradicts"),
+                            ("refines", "Refines"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.claim",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.claim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical claim link',
-                'verbose_name_plural': 'historical claim links',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical claim link",
+                "verbose_name_plural": "historical claim links",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDuplicateCandidate',
+            name="HistoricalDuplicateCandidate",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('similarity', models.FloatField()),
-                ('method', models.CharField(help_text='How the similarity was measured.', max_length=50)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('article_a', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('article_b', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField()),
+                (
+                    "method",
+                    models.CharField(help_text="How the similarity was measured.", max_length=50),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "article_a",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "article_b",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical duplicate candidate',
-                'verbose_name_plural': 'historical duplicate candidates',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical duplicate candidate",
+                "verbose_name_plural": "historical duplicate candidates",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalSource',
+            name="HistoricalSource",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(db_index=True, max_length=200)),
-                ('slug', models.SlugField(max_length=200)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2 code.', max_length=2)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 code, e.g. en, uk.', max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(db_index=True, max_length=200)),
+                ("slug", models.SlugField(max_length=200)),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="ISO 3166-1 alpha-2 code.", max_length=2
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, help_text="BCP 47 code, e.g. en, uk.", max_length=16
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source',
-                'verbose_name_plural': 'historical sources',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical source",
+                "verbose_name_plural": "historical sources",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('via', models.CharField(choices=[('command', 'Management command'), ('upload', 'Web upload'), ('fixture', 'Fixture')], max_length=16)),
-                ('description', models.CharField(blank=True, help_text='The paths, upload names or options given.', max_length=500)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('imported_count', models.PositiveIntegerField(default=0)),
-                ('skipped_count', models.PositiveIntegerField(default=0, help_text='Already present.')),
-                ('duplicate_count', models.PositiveIntegerField(default=0)),
-                ('failed_count', models.PositiveIntegerField(default=0)),
-                ('problems', models.JSONField(blank=True, default=list, help_text='Per-file outcomes: [{"file": ..., "reason": ...}].')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='import_batches', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "via",
+                    models.CharField(
+                        choices=[
+                            ("command", "Management command"),
+                            ("upload", "Web upload"),
+                            ("fixture", "Fixture"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "description",
+                    models.CharField(
+                        blank=True,
+                        help_text="The paths, upload names or options given.",
+                        max_length=500,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("imported_count", models.PositiveIntegerField(default=0)),
+                (
+                    "skipped_count",
+                    models.PositiveIntegerField(default=0, help_text="Already present."),
+                ),
+                ("duplicate_count", models.PositiveIntegerField(default=0)),
+                ("failed_count", models.PositiveIntegerField(default=0)),
+                (
+                    "problems",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Per-file outcomes: [{"file": ..., "reason": ...}].',
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="import_batches",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'import batches',
-                'ordering': ['-started_at'],
+                "verbose_name_plural": "import batches",
+                "ordering": ["-started_at"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='import_batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='articles.importbatch'),
+            model_name="article",
+            name="import_batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="articles.importbatch",
+            ),
         ),
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('country', models.CharField(blank=True, help_text='ISO 3166-1 alpha-2 code.', max_length=2)),
-                ('language', models.CharField(blank=True, help_text='BCP 47 code, e.g. en, uk.', max_length=16)),
-                ('notes', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True, help_text="ISO 3166-1 alpha-2 code.", max_length=2
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True, help_text="BCP 47 code, e.g. en, uk.", max_length=16
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'indexes': [models.Index(fields=['country'], name='source_country_idx'), models.Index(fields=['language'], name='source_language_idx')],
+                "ordering": ["name"],
+                "indexes": [
+                    models.Index(fields=["country"], name="source_country_idx"),
+                    models.Index(fields=["language"], name="source_language_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalSourceRating',
+            name="HistoricalSourceRating",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('A', 'A – Completely reliable'), ('B', 'B – Usually reliable'), ('C', 'C – Fairly reliable'), ('D', 'D – Not usually reliable'), ('E', 'E – Unreliable'), ('F', 'F – Reliability cannot be judged')], max_length=1)),
-                ('rationale', models.TextField()),
-                ('rated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('rated_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.source')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("A", "A – Completely reliable"),
+                            ("B", "B – Usually reliable"),
+                            ("C", "C – Fairly reliable"),
+                            ("D", "D – Not usually reliable"),
+                            ("E", "E – Unreliable"),
+                            ("F", "F – Reliability cannot be judged"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("rated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical source rating',
-                'verbose_name_plural': 'historical source ratings',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalArticle',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('title', models.CharField(max_length=1000)),
-                ('url', models.URLField(blank=True, max_length=2000)),
-                ('origin', models.CharField(help_text='File path, URL or upload name the article came from.', max_length=1000)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('byline', models.CharField(blank=True, max_length=500)),
-                ('language', models.CharField(blank=True, max_length=16)),
-                ('upstream_attribution', models.CharField(blank=True, help_text='Upstream named by the article, e.g. "Based on materials: barrons.com".', max_length=500)),
-                ('body', models.TextField(help_text='Clean body text; appearance offsets point into it.')),
-                ('extractor', models.CharField(blank=True, help_text='What derived the body, with its version.', max_length=100)),
-                ('content_hash', models.CharField(blank=True, help_text='SHA-256 of the normalised body.', max_length=64)),
-                ('fingerprint_scheme', models.CharField(blank=True, help_text='How the fingerprint was computed, with version.', max_length=100)),
-                ('status', models.CharField(choices=[('new', 'New'), ('reviewed', 'Reviewed'), ('archived', 'Archived')], default='new', max_length=16)),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('duplicate_of', models.ForeignKey(blank=True, db_constraint=False, help_text='The canonical article this one copies; never itself a duplicate.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('import_batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.importbatch')),
-                ('source', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.source')),
-                ('upstream_source', models.ForeignKey(blank=True, db_constraint=False, help_text='The source the upstream attribution resolves to.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.source')),
-            ],
-            options={
-                'verbose_name': 'historical article',
-                'verbose_name_plural': 'historical articles',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.AddField(
-            model_name='article',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.source'),
-        ),
-        migrations.AddField(
-            model_name='article',
-            name='upstream_source',
-            field=models.ForeignKey(blank=True, help_text='The source the upstream attribution resolves to.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='derived_articles', to='articles.source'),
-        ),
-        migrations.CreateModel(
-            name='SourceAlias',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='articles.source')),
-            ],
-            options={
-                'verbose_name_plural': 'source aliases',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='SourceDomain',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(max_length=253, unique=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='articles.source')),
-            ],
-            options={
-                'ordering': ['domain'],
-            },
-        ),
-        migrations.CreateModel(
-            name='SourceRating',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grade', models.CharField(choices=[('A', 'A – Completely reliable'), ('B', 'B – Usually reliable'), ('C', 'C – Fairly reliable'), ('D', 'D – Not usually reliable'), ('E', 'E – Unreliable'), ('F', 'F – Reliability cannot be judged')], max_length=1)),
-                ('rationale', models.TextField()),
-                ('rated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='source_ratings', to=settings.AUTH_USER_MODEL)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='articles.source')),
-            ],
-            options={
-                'ordering': ['-rated_at', '-id'],
-                'get_latest_by': ['rated_at', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Tag',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-            ],
-            options={
-                'ordering': ['name'],
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='tag_name_unique_ci'), models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='tag_name_not_empty')],
-            },
-        ),
-        migrations.CreateModel(
-            name='HistoricalClaim_tags',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('claim', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.claim')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='articles.historicalclaim')),
-                ('tag', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.tag')),
-            ],
-            options={
-                'verbose_name': 'HistoricalClaim_tags',
+                "verbose_name": "historical source rating",
+                "verbose_name_plural": "historical source ratings",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalArticle_tags',
+            name="HistoricalArticle",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('article', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='articles.historicalarticle')),
-                ('tag', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.tag')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=1000)),
+                ("url", models.URLField(blank=True, max_length=2000)),
+                (
+                    "origin",
+                    models.CharField(
+                        help_text="File path, URL or upload name the article came from.",
+                        max_length=1000,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("byline", models.CharField(blank=True, max_length=500)),
+                ("language", models.CharField(blank=True, max_length=16)),
+                (
+                    "upstream_attribution",
+                    models.CharField(
+                        blank=True,
+                        help_text='Upstream named by the article, e.g. "Based on materials: barrons.com".',
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Clean body text; appearance offsets point into it."
+                    ),
+                ),
+                (
+                    "extractor",
+                    models.CharField(
+                        blank=True,
+                        help_text="What derived the body, with its version.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "content_hash",
+                    models.CharField(
+                        blank=True, help_text="SHA-256 of the normalised body.", max_length=64
+                    ),
+                ),
+                (
+                    "fingerprint_scheme",
+                    models.CharField(
+                        blank=True,
+                        help_text="How the fingerprint was computed, with version.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewed", "Reviewed"),
+                            ("archived", "Archived"),
+                        ],
+                        default="new",
+                        max_length=16,
+                    ),
+                ),
+                ("imported_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The canonical article this one copies; never itself a duplicate.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.importbatch",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.source",
+                    ),
+                ),
+                (
+                    "upstream_source",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        help_text="The source the upstream attribution resolves to.",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalArticle_tags',
+                "verbose_name": "historical article",
+                "verbose_name_plural": "historical articles",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='claim',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='claims', to='articles.tag'),
+            model_name="article",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.source",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='articles', to='articles.tag'),
+            model_name="article",
+            name="upstream_source",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The source the upstream attribution resolves to.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="derived_articles",
+                to="articles.source",
+            ),
         ),
         migrations.CreateModel(
-            name='Appearance',
+            name="SourceAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.PositiveIntegerField()),
-                ('end', models.PositiveIntegerField()),
-                ('exact', models.TextField()),
-                ('prefix', models.CharField(blank=True, max_length=64)),
-                ('suffix', models.CharField(blank=True, max_length=64)),
-                ('claimant', models.CharField(blank=True, help_text='As stated in the text.', max_length=300)),
-                ('verb', models.CharField(blank=True, help_text='Attribution verb as stated ("asserted").', max_length=100)),
-                ('anchor_status', models.CharField(choices=[('exact', 'Exact'), ('moved', 'Moved'), ('fuzzy', 'Fuzzy'), ('orphaned', 'Orphaned')], default='exact', max_length=16)),
-                ('anchor_score', models.FloatField(blank=True, help_text='Match score of a fuzzy re-anchoring.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appearances_created', to=settings.AUTH_USER_MODEL)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appearances', to='articles.article')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appearances', to='articles.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['article', 'start', 'end'],
-                'indexes': [models.Index(fields=['article', 'start'], name='appearance_article_start_idx'), models.Index(fields=['anchor_status'], name='appearance_anchor_idx'), models.Index(fields=['claimant'], name='appearance_claimant_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('start__gte', 0), ('start__lt', models.F('end'))), name='appearance_offsets_valid'), models.CheckConstraint(condition=models.Q(('anchor_status__in', ['exact', 'moved', 'fuzzy', 'orphaned'])), name='appearance_anchor_status_valid')],
+                "verbose_name_plural": "source aliases",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ClaimLink',
+            name="SourceDomain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('same_as', 'Same as'), ('corroborates', 'Corroborates'), ('contradicts', 'Contradicts'), ('refines', 'Refines')], max_length=16)),
-                ('note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='claim_links_created', to=settings.AUTH_USER_MODEL)),
-                ('from_claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_out', to='articles.claim')),
-                ('to_claim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links_in', to='articles.claim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("domain", models.CharField(max_length=253, unique=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="domains",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['relation'], name='claimlink_relation_idx')],
-                'constraints': [models.UniqueConstraint(fields=('from_claim', 'to_claim', 'relation'), name='claimlink_unique'), models.CheckConstraint(condition=models.Q(('from_claim', models.F('to_claim')), _negated=True), name='claimlink_no_self_link'), models.CheckConstraint(condition=models.Q(('relation__in', ['same_as', 'corroborates', 'contradicts', 'refines'])), name='claimlink_relation_valid')],
+                "ordering": ["domain"],
             },
         ),
         migrations.CreateModel(
-            name='DuplicateCandidate',
+            name="SourceRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField()),
-                ('method', models.CharField(help_text='How the similarity was measured.', max_length=50)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('confirmed', 'Confirmed'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('article_a', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.article')),
-                ('article_b', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='articles.article')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicate_decisions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        choices=[
+                            ("A", "A – Completely reliable"),
+                            ("B", "B – Usually reliable"),
+                            ("C", "C – Fairly reliable"),
+                            ("D", "D – Not usually reliable"),
+                            ("E", "E – Unreliable"),
+                            ("F", "F – Reliability cannot be judged"),
+                        ],
+                        max_length=1,
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("rated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="source_ratings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="articles.source",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-similarity', 'id'],
-                'permissions': [('decide_duplicatecandidate', 'Can confirm or reject duplicate pairs')],
-                'indexes': [models.Index(fields=['status', '-similarity'], name='dupcand_status_sim_idx'), models.Index(fields=['article_b'], name='dupcand_article_b_idx')],
-                'constraints': [models.UniqueConstraint(fields=('article_a', 'article_b'), name='dupcand_unique_pair'), models.CheckConstraint(condition=models.Q(('article_a__lt', models.F('article_b'))), name='dupcand_ordered_pair'), models.CheckConstraint(condition=models.Q(('similarity__gte', 0), ('similarity__lte', 1)), name='dupcand_similarity_range'), models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'confirmed', 'rejected'])), name='dupcand_status_valid')],
+                "ordering": ["-rated_at", "-id"],
+                "get_latest_by": ["rated_at", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Tag",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+            ],
+            options={
+                "ordering": ["name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("name"), name="tag_name_unique_ci"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("name", ""), _negated=True), name="tag_name_not_empty"
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="HistoricalClaim_tags",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.claim",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="articles.historicalclaim",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.tag",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalClaim_tags",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name="HistoricalArticle_tags",
+            fields=[
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="articles.historicalarticle",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.tag",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "HistoricalArticle_tags",
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.AddField(
+            model_name="claim",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="claims", to="articles.tag"),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="articles", to="articles.tag"),
+        ),
+        migrations.CreateModel(
+            name="Appearance",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.PositiveIntegerField()),
+                ("end", models.PositiveIntegerField()),
+                ("exact", models.TextField()),
+                ("prefix", models.CharField(blank=True, max_length=64)),
+                ("suffix", models.CharField(blank=True, max_length=64)),
+                (
+                    "claimant",
+                    models.CharField(
+                        blank=True, help_text="As stated in the text.", max_length=300
+                    ),
+                ),
+                (
+                    "verb",
+                    models.CharField(
+                        blank=True,
+                        help_text='Attribution verb as stated ("asserted").',
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "anchor_status",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact"),
+                            ("moved", "Moved"),
+                            ("fuzzy", "Fuzzy"),
+                            ("orphaned", "Orphaned"),
+                        ],
+                        default="exact",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "anchor_score",
+                    models.FloatField(
+                        blank=True, help_text="Match score of a fuzzy re-anchoring.", null=True
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appearances_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appearances",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appearances",
+                        to="articles.claim",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["article", "start", "end"],
+                "indexes": [
+                    models.Index(fields=["article", "start"], name="appearance_article_start_idx"),
+                    models.Index(fields=["anchor_status"], name="appearance_anchor_idx"),
+                    models.Index(fields=["claimant"], name="appearance_claimant_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("start__gte", 0), ("start__lt", models.F("end"))),
+                        name="appearance_offsets_valid",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("anchor_status__in", ["exact", "moved", "fuzzy", "orphaned"])
+                        ),
+                        name="appearance_anchor_status_valid",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ClaimLink",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("same_as", "Same as"),
+                            ("corroborates", "Corroborates"),
+                            ("contradicts", "Contradicts"),
+                            ("refines", "Refines"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claim_links_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_out",
+                        to="articles.claim",
+                    ),
+                ),
+                (
+                    "to_claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links_in",
+                        to="articles.claim",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-created_at"],
+                "indexes": [models.Index(fields=["relation"], name="claimlink_relation_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("from_claim", "to_claim", "relation"), name="claimlink_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("from_claim", models.F("to_claim")), _negated=True),
+                        name="claimlink_no_self_link",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("relation__in", ["same_as", "corroborates", "contradicts", "refines"])
+                        ),
+                        name="claimlink_relation_valid",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="DuplicateCandidate",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField()),
+                (
+                    "method",
+                    models.CharField(help_text="How the similarity was measured.", max_length=50),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("confirmed", "Confirmed"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "article_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "article_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicate_decisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-similarity", "id"],
+                "permissions": [
+                    ("decide_duplicatecandidate", "Can confirm or reject duplicate pairs")
+                ],
+                "indexes": [
+                    models.Index(fields=["status", "-similarity"], name="dupcand_status_sim_idx"),
+                    models.Index(fields=["article_b"], name="dupcand_article_b_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("article_a", "article_b"), name="dupcand_unique_pair"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("article_a__lt", models.F("article_b"))),
+                        name="dupcand_ordered_pair",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("similarity__gte", 0), ("similarity__lte", 1)),
+                        name="dupcand_similarity_range",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "confirmed", "rejected"])),
+                        name="dupcand_status_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['-started_at'], name='importbatch_started_idx'),
+            model_name="importbatch",
+            index=models.Index(fields=["-started_at"], name="importbatch_started_idx"),
         ),
         migrations.AddConstraint(
-            model_name='importbatch',
-            constraint=models.CheckConstraint(condition=models.Q(('via__in', ['command', 'upload', 'fixture'])), name='importbatch_via_valid'),
+            model_name="importbatch",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("via__in", ["command", "upload", "fixture"])),
+                name="importbatch_via_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcealias',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='alias_name_unique_ci'),
+            model_name="sourcealias",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), name="alias_name_unique_ci"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcedomain',
-            constraint=models.CheckConstraint(condition=models.Q(('domain', django.db.models.functions.text.Lower('domain'))), name='domain_lowercase'),
+            model_name="sourcedomain",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("domain", django.db.models.functions.text.Lower("domain"))),
+                name="domain_lowercase",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sourcerating',
-            index=models.Index(fields=['source', '-rated_at'], name='rating_source_latest_idx'),
+            model_name="sourcerating",
+            index=models.Index(fields=["source", "-rated_at"], name="rating_source_latest_idx"),
         ),
         migrations.AddConstraint(
-            model_name='sourcerating',
-            constraint=models.CheckConstraint(condition=models.Q(('grade__in', ['A', 'B', 'C', 'D', 'E', 'F'])), name='rating_grade_valid'),
+            model_name="sourcerating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("grade__in", ["A", "B", "C", "D", "E", "F"])),
+                name="rating_grade_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sourcerating',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='rating_rationale_required'),
+            model_name="sourcerating",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True),
+                name="rating_rationale_required",
+            ),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['credibility'], name='claim_credibility_idx'),
+            model_name="claim",
+            index=models.Index(fields=["credibility"], name="claim_credibility_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['claim_type'], name='claim_type_idx'),
+            model_name="claim",
+            index=models.Index(fields=["claim_type"], name="claim_type_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['status'], name='claim_status_idx'),
+            model_name="claim",
+            index=models.Index(fields=["status"], name="claim_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['-created_at'], name='claim_created_idx'),
+            model_name="claim",
+            index=models.Index(fields=["-created_at"], name="claim_created_idx"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['-updated_at', '-id'], name='claim_updated_idx'),
+            model_name="claim",
+            index=models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('claim_type__in', ['quantity', 'prediction', 'correlation', 'laws', 'personal', 'other'])), name='claim_type_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "claim_type__in",
+                        ["quantity", "prediction", "correlation", "laws", "personal", "other"],
+                    )
+                ),
+                name="claim_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('credibility__in', [1, 2, 3, 4, 5, 6])), name='claim_credibility_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credibility__in", [1, 2, 3, 4, 5, 6])),
+                name="claim_credibility_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_review', 'reviewed', 'archived'])), name='claim_status_valid'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "in_review", "reviewed", "archived"])),
+                name="claim_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='claim',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='claim_text_not_empty'),
+            model_name="claim",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="claim_text_not_empty"
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-published_at', '-id'], name='article_published_idx'),
+            model_name="article",
+            index=models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['-imported_at'], name='article_imported_idx'),
+            model_name="article",
+            index=models.Index(fields=["-imported_at"], name="article_imported_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status'], name='article_status_idx'),
+            model_name="article",
+            index=models.Index(fields=["status"], name="article_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['source', 'content_hash'], name='article_source_hash_idx'),
+            model_name="article",
+            index=models.Index(fields=["source", "content_hash"], name="article_source_hash_idx"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('url',), name='article_url_unique_when_present'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("url", ""), _negated=True),
+                fields=("url",),
+                name="article_url_unique_when_present",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['new', 'reviewed', 'archived'])), name='article_status_valid'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["new", "reviewed", "archived"])),
+                name="article_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('duplicate_of', models.F('id')), _negated=True), name='article_not_duplicate_of_itself'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duplicate_of", models.F("id")), _negated=True),
+                name="article_not_duplicate_of_itself",
+            ),
         ),
     ]
