@@ -6,6 +6,7 @@ their history. Deleting is for superusers only: everyone else archives.
 """
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -27,20 +28,23 @@ from articles.models import (
 
 
 class SuperuserDeleteMixin:
-    """Only superusers delete; history keeps the record of what they deleted."""
+    """Only superusers delete; history keeps the record of what they deleted. Changelists
+    never count the whole table; URL fields assume https like Django 6 will."""
+
+    list_per_page = 50
+    show_full_result_count = False
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
 
 class NewsdeskAdmin(SuperuserDeleteMixin, admin.ModelAdmin):
-    list_per_page = 50
-    show_full_result_count = False
+    pass
 
 
 class NewsdeskHistoryAdmin(SuperuserDeleteMixin, SimpleHistoryAdmin):
-    list_per_page = 50
-    show_full_result_count = False
+    pass
 
 
 class CurrentGradeFilter(admin.SimpleListFilter):
@@ -182,6 +186,13 @@ class ArticleAdmin(NewsdeskHistoryAdmin):
     exclude = ["fingerprint"]
     date_hierarchy = "published_at"
     inlines = [AppearanceInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            # A list never shows the raw input or the body: do not load megabytes per page.
+            queryset = queryset.defer("raw", "body", "fingerprint")
+        return queryset
 
 
 @admin.register(DuplicateCandidate)
