@@ -64,9 +64,15 @@ class Source(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     language = models.CharField(max_length=16, blank=True, help_text="BCP 47 code, e.g. en, uk.")
     notes = models.TextField(blank=True)
+    boilerplate = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Line keys learned as this source's boilerplate (lines recurring across "
+        "its articles); removed from bodies at import and by reclean.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["boilerplate"])
     objects = SourceQuerySet.as_manager()
 
     class Meta:

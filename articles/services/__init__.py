@@ -1,0 +1,1 @@
+"""Every write of Newsdesk: one module per area, one transaction per operation."""

@@ -1,0 +1,142 @@
+"""Re-deriving clean bodies from the raw input kept on every article, and learning each
+source's boilerplate from its articles.
+
+Every body change re-anchors the article's appearances in the same transaction, so an
+annotation is never left pointing at the wrong words. Not for importing (imports.py).
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from articles.anchoring import reanchor, selectors
+from articles.ingest.clean import learn_boilerplate
+from articles.ingest.extract import extract, recover_raw_document, remove_lines
+from articles.ingest.hashing import content_hash
+from articles.models import Appearance, Article, Source
+
+CHUNK = 500
+# How many of a source's most recent articles to learn its boilerplate from.
+LEARNING_SAMPLE = 200
+
+
+@dataclass
+class RecleanReport:
+    examined: int = 0
+    changed: int = 0
+    failed: int = 0
+    moved_anchors: int = 0
+    orphaned_anchors: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"examined {self.examined}, changed {self.changed}, failed {self.failed}; "
+            f"anchors moved {self.moved_anchors}, orphaned {self.orphaned_anchors}"
+        )
+
+
+def learn_source_boilerplate(*, source: Source) -> frozenset[str]:
+    """Learn `source.boilerplate` from the clean bodies of its latest canonical articles
+    (what the general rules left in: exactly the source-specific furniture) and save it.
+
+    Duplicates are left out, so a story republished twice cannot teach its own lines.
+    Returns the learned line keys. Idempotent; sources with few articles learn nothing.
+    """
+    latest = (
+        Article.objects.canonical()
+        .filter(source=source)
+        .order_by("-imported_at", "-pk")
+        .values_list("body", flat=True)
+    )
+    texts = list(latest[:LEARNING_SAMPLE])
+    keys = learn_boilerplate(texts)
+    if sorted(keys) != sorted(source.boilerplate or []):
+        source.boilerplate = sorted(keys)
+        source.save(update_fields=["boilerplate"])
+    return keys
+
+
+def refresh_source_boilerplate(*, source: Source, batch) -> int:
+    """After an import: re-learn the source's boilerplate and strip newly learned lines
+    from the articles this batch brought from that source (older articles get them on
+    `reclean`). Returns how many bodies changed."""
+    before = frozenset(source.boilerplate or ())
+    keys = learn_source_boilerplate(source=source)
+    if keys <= before:
+        return 0
+    changed = 0
+    for article in Article.objects.filter(import_batch=batch, source=source):
+        body = remove_lines(article.body, keys)
+        if body != article.body and body.strip():
+            update_body(article=article, body=body, extractor=article.extractor)
+            changed += 1
+    return changed
+
+
+def reclean_articles(*, source: Source | None = None) -> RecleanReport:
+    """Re-derive every article's body (of one source, or all) from its raw input with the
+    current rules and the source's learned boilerplate. One transaction per article;
+    unchanged bodies are not written."""
+    report = RecleanReport()
+    queryset = Article.objects.select_related("source").order_by("pk")
+    if source is not None:
+        queryset = queryset.filter(source=source)
+    for article in _chunked(queryset):
+        report.examined += 1
+        raw = recover_raw_document(
+            article.raw, article.extractor, origin=article.origin, title=article.title
+        )
+        document = extract(raw)
+        if not hasattr(document, "body"):
+            report.failed += 1
+            continue
+        body = remove_lines(document.body, frozenset(article.source.boilerplate or ()))
+        if body == article.body or not body.strip():
+            continue
+        moved, orphaned = update_body(article=article, body=body, extractor=document.extractor)
+        report.changed += 1
+        report.moved_anchors += moved
+        report.orphaned_anchors += orphaned
+    return report
+
+
+def update_body(*, article: Article, body: str, extractor: str) -> tuple[int, int]:
+    """Store a new body and re-anchor the article's appearances, in one transaction.
+    Returns how many appearances moved and how many were orphaned."""
+    moved = orphaned = 0
+    with transaction.atomic():
+        article.body = body
+        article.extractor = extractor
+        article.content_hash = content_hash(body)
+        article.save(update_fields=["body", "extractor", "content_hash"])
+        for appearance in Appearance.objects.filter(article=article):
+            anchor = reanchor(
+                body,
+                start=appearance.start,
+                end=appearance.end,
+                exact=appearance.exact,
+                prefix=appearance.prefix,
+                suffix=appearance.suffix,
+            )
+            if (
+                anchor.status == appearance.anchor_status == "exact"
+                and anchor.start == appearance.start
+            ):
+                continue
+            appearance.anchor_status = anchor.status
+            if anchor.status == "orphaned":
+                orphaned += 1
+            else:
+                moved += anchor.status == "moved"
+                for name, value in selectors(body, anchor.start, anchor.end).items():
+                    setattr(appearance, name, value)
+            appearance.save()
+    return moved, orphaned
+
+
+def _chunked(queryset) -> Iterator[Article]:
+    last = 0
+    while chunk := list(queryset.filter(pk__gt=last)[:CHUNK]):
+        yield from chunk
+        last = chunk[-1].pk

@@ -1,0 +1,356 @@
+"""The import service: files on disk become Articles. One pipeline for the command and the
+web upload.
+
+read (readers.py) → clean and extract (extract.py, in a process pool when it pays) →
+resolve the source → drop the source's learned boilerplate → skip what is already present →
+store. Each document is stored in its own savepoint, so a failing document leaves nothing
+behind and the others still land; savepoints are committed in chunks to keep SQLite fast.
+Not for near-duplicate detection (the dedupe service): exact copies of an article already
+in the desk (same normalised body, any source) are linked to it here because it is free.
+"""
+
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, connections, transaction
+from django.utils import timezone
+
+from articles.ingest.document import Document, Problem, RawDocument
+from articles.ingest.extract import extract, remove_lines
+from articles.ingest.hashing import content_hash
+from articles.ingest.metadata import domain_of
+from articles.ingest.readers import iter_files, read_file
+from articles.models import Article, ImportBatch, ImportVia, Source
+from articles.services.cleaning import refresh_source_boilerplate
+from articles.services.sources import SourceResolver
+
+DEFAULT_LIMIT_MB = 20
+CHUNK_SIZE = 200
+# Below this many documents a process pool costs more than it saves.
+POOL_THRESHOLD = 64
+
+IMPORTED, PRESENT, DUPLICATE, FAILED = "imported", "already present", "duplicate", "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one document (or of a file that yielded none)."""
+
+    origin: str
+    status: str
+    reason: str = ""
+    article_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+    batch_id: int | None = None
+    dry_run: bool = False
+
+    def count(self, status: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+    @property
+    def imported(self) -> int:
+        return self.count(IMPORTED)
+
+    @property
+    def present(self) -> int:
+        return self.count(PRESENT)
+
+    @property
+    def duplicates(self) -> int:
+        return self.count(DUPLICATE)
+
+    @property
+    def failed(self) -> int:
+        return self.count(FAILED)
+
+    @property
+    def problems(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == FAILED]
+
+    def summary(self) -> str:
+        stored = self.imported + self.duplicates
+        rate = stored / self.seconds if self.seconds else 0.0
+        prefix = "dry run: would have " if self.dry_run else ""
+        return (
+            f"{prefix}imported {self.imported}, already present {self.present}, "
+            f"duplicates {self.duplicates}, failed {self.failed} "
+            f"in {self.seconds:.1f} s ({rate:.0f} articles/s)"
+        )
+
+
+def import_paths(
+    paths: Iterable[Path | str],
+    *,
+    source: str = "",
+    fmt: str = "auto",
+    dry_run: bool = False,
+    limit_mb: float = DEFAULT_LIMIT_MB,
+    by=None,
+    via: str = ImportVia.COMMAND,
+    description: str = "",
+    display_names: dict[str, str] | None = None,
+    rejected: dict[str, str] | None = None,
+    progress: bool = False,
+    workers: int | None = None,
+) -> ImportReport:
+    """Import every document under `paths`; return what became of each one.
+
+    Idempotent: a document whose url, or whose normalised body from the same source, is
+    already stored is counted as already present and not stored again. `source` forces the
+    source name for every document. With `dry_run` everything runs (so the report is exact)
+    and is then rolled back. `display_names` maps a file path to the name to report and
+    store as origin (upload names instead of temporary paths); `rejected` lists inputs
+    refused before they reached the pipeline (name → reason), reported as failed. Bad input
+    never raises: it becomes a failed outcome with a one-line reason naming file and entry.
+    """
+    started = time.perf_counter()
+    report = ImportReport(dry_run=dry_run)
+    for name, reason in (rejected or {}).items():
+        report.outcomes.append(Outcome(name, FAILED, reason))
+    limit_bytes = int(limit_mb * 1024 * 1024)
+    rename = _renamer(display_names or {})
+    batch = None
+    if not dry_run:
+        batch = ImportBatch.objects.create(
+            started_by=by, via=via, description=description[:500] or _describe(paths)
+        )
+        report.batch_id = batch.pk
+
+    store = _Store(batch=batch, forced_source=source, report=report)
+    raw_documents = _read_all(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
+    # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
+    outer = transaction.atomic() if dry_run else nullcontext()
+    with _extractor(workers) as extract_many, outer, _progress(progress) as bar:
+        for chunk in _chunks(raw_documents, CHUNK_SIZE):
+            # Extract before taking SQLite's write lock: readers and other writers wait less.
+            documents = list(extract_many(chunk))
+            with transaction.atomic():
+                for document in documents:
+                    if isinstance(document, Problem):
+                        report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
+                    else:
+                        store.save(document)
+            bar.update(len(chunk))
+        if dry_run:
+            transaction.set_rollback(True)
+
+    if batch is not None:
+        for touched in store.touched_sources():
+            refresh_source_boilerplate(source=touched, batch=batch)
+    report.seconds = time.perf_counter() - started
+    if batch is not None:
+        _finish_batch(batch, report)
+    return report
+
+
+def import_uploads(
+    files: Iterable[UploadedFile],
+    *,
+    source: str = "",
+    by=None,
+    rejected: dict[str, str] | None = None,
+) -> ImportReport:
+    """Import uploaded files through the same pipeline as the command, in this process.
+
+    Each upload is written under its own name to a private temporary folder (the name's
+    extension helps detect the format) and reported under the name it was uploaded with.
+    """
+    with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
+        names: dict[str, str] = {}
+        for index, upload in enumerate(files, start=1):
+            name = Path(upload.name or "").name or f"upload-{index}"
+            path = Path(folder) / f"{index:04d}-{name}"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            names[str(path)] = name
+        return import_paths(
+            [Path(p) for p in names],
+            source=source,
+            by=by,
+            via=ImportVia.UPLOAD,
+            description="upload: " + ", ".join(names.values()),
+            display_names=names,
+            rejected=rejected,
+            workers=1,  # never fork a web server process
+        )
+
+
+class _Store:
+    """Stores cleaned documents one savepoint each, remembering sources for the run."""
+
+    def __init__(self, *, batch: ImportBatch | None, forced_source: str, report: ImportReport):
+        self.batch = batch
+        self.forced_source = forced_source
+        self.report = report
+        self.sources = SourceResolver()
+        self.boilerplate: dict[int, frozenset[str]] = {}
+        self._touched: dict[int, Source] = {}
+
+    def touched_sources(self) -> list[Source]:
+        """Sources that received new articles in this run."""
+        return list(self._touched.values())
+
+    def save(self, document: Document) -> None:
+        outcome = self._save(document)
+        self.report.outcomes.append(outcome)
+
+    def _save(self, document: Document) -> Outcome:
+        try:
+            with transaction.atomic():
+                return self._store(document)
+        except DatabaseError as error:
+            return Outcome(document.origin, FAILED, f"could not be stored: {error}")
+
+    def _store(self, document: Document) -> Outcome:
+        source = self._source_of(document)
+        body = document.body
+        if keys := self._boilerplate_of(source):
+            body = remove_lines(body, keys)
+        if not body.strip():
+            return Outcome(document.origin, FAILED, "no article text left after boilerplate")
+        digest = content_hash(body)
+        url = document.url[:2000]
+        present = (
+            Article.objects.filter(url=url).first() if url else None
+        ) or Article.objects.filter(source=source, content_hash=digest).first()
+        if present:
+            return Outcome(document.origin, PRESENT, article_id=present.pk)
+        copy_of = (
+            Article.objects.filter(content_hash=digest).values_list("pk", "duplicate_of").first()
+        )
+        canonical_id = (copy_of[1] or copy_of[0]) if copy_of else None
+        upstream_source = None
+        if document.upstream_attribution:
+            upstream_name = document.upstream_attribution.split(":", 1)[-1].strip()
+            upstream_source = self.sources.resolve(name=upstream_name)
+        article = Article.objects.create(
+            source=source,
+            title=document.title[:1000] or "(untitled)",
+            url=url,
+            origin=document.origin[:1000],
+            published_at=document.published_at,
+            byline=document.byline[:500],
+            language=document.language[:16],
+            upstream_attribution=document.upstream_attribution[:500],
+            upstream_source=upstream_source,
+            raw=document.raw,
+            body=body,
+            extractor=document.extractor,
+            content_hash=digest,
+            duplicate_of_id=canonical_id,
+            imported_at=timezone.now(),
+            import_batch=self.batch,
+        )
+        self._touched[source.pk] = source
+        status = DUPLICATE if canonical_id else IMPORTED
+        return Outcome(document.origin, status, article_id=article.pk)
+
+    def _source_of(self, document: Document) -> Source:
+        if self.forced_source:
+            return self.sources.resolve(name=self.forced_source)
+        return self.sources.resolve(
+            name=document.source_name, domain=document.site_domain or domain_of(document.url)
+        )
+
+    def _boilerplate_of(self, source: Source) -> frozenset[str]:
+        if source.pk not in self.boilerplate:
+            self.boilerplate[source.pk] = frozenset(source.boilerplate or ())
+        return self.boilerplate[source.pk]
+
+
+def _read_all(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -> Iterator:
+    """Every RawDocument under `paths`; unreadable input is reported as failed."""
+    for item in iter_files(Path(p) for p in paths):
+        if isinstance(item, Problem):
+            report.outcomes.append(Outcome(rename(item.origin), FAILED, item.reason))
+            continue
+        for document in read_file(item, fmt=fmt, limit_bytes=limit_bytes):
+            if isinstance(document, Problem):
+                report.outcomes.append(Outcome(rename(document.origin), FAILED, document.reason))
+            else:
+                yield _renamed(document, rename)
+
+
+def _renamer(display_names: dict[str, str]):
+    def rename(origin: str) -> str:
+        for path, name in display_names.items():
+            if origin.startswith(path):
+                return name + origin[len(path) :]
+        return origin
+
+    return rename
+
+
+def _renamed(document: RawDocument, rename) -> RawDocument:
+    origin = rename(document.origin)
+    return document if origin == document.origin else replace(document, origin=origin)
+
+
+class _extractor:
+    """`extract` over a chunk, in a process pool when the machine and the input allow."""
+
+    def __init__(self, workers: int | None):
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self):
+        return self.extract_many
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def extract_many(self, chunk: list[RawDocument]) -> Iterator[Document | Problem]:
+        if self.workers > 1 and (self.pool is not None or len(chunk) >= POOL_THRESHOLD):
+            if self.pool is None:
+                # Forked workers only run pure text code; they never touch the database,
+                # so close our connections rather than share them with the children.
+                connections.close_all()
+                self.pool = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("fork")
+                )
+            return self.pool.map(extract, chunk, chunksize=16)
+        return map(extract, chunk)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _progress(enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", disable=not enabled, leave=False)
+
+
+def _finish_batch(batch: ImportBatch, report: ImportReport) -> None:
+    batch.finished_at = timezone.now()
+    batch.imported_count = report.imported
+    batch.skipped_count = report.present
+    batch.duplicate_count = report.duplicates
+    batch.failed_count = report.failed
+    batch.problems = [
+        {"file": outcome.origin, "reason": outcome.reason} for outcome in report.problems
+    ]
+    batch.save()
+
+
+def _describe(paths: Iterable[Path | str]) -> str:
+    return " ".join(str(p) for p in paths)[:500]
