@@ -1,0 +1,286 @@
+"""The import service: idempotent, atomic per document, honest in its report."""
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from articles.models import Article, ArticleStatus, ImportBatch, ImportVia, Source
+from articles.services.cleaning import reclean_articles
+from articles.services.imports import import_paths
+from articles.services.sources import UNKNOWN_SOURCE
+from tests.factories import AppearanceFactory, ClaimFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+FIXTURE = json.loads((Path(settings.BASE_DIR) / "fixtures" / "seed.json").read_text("utf-8"))
+SEED_ARTICLES = {
+    o["fields"]["origin"]: o["fields"] for o in FIXTURE if o["model"] == "articles.article"
+}
+
+
+def _paragraphs(topic: str, n: int = 3) -> str:
+    return "\n\n".join(
+        f"Paragraph {i} about {topic}: officials said the situation near the border "
+        f"changed on day {i}, and observers counted {i * 7} convoys moving {topic}."
+        for i in range(1, n + 1)
+    )
+
+
+def test_the_seed_folder_imports_to_the_hand_cleaned_bodies(tmp_path):
+    user = UserFactory()
+    report = import_paths([SEEDS], by=user)
+
+    assert (report.imported, report.present, report.failed) == (5, 0, 0)
+    for article in Article.objects.all():
+        expected = SEED_ARTICLES[Path(article.origin).name]
+        assert article.title == expected["title"]
+        assert article.body == expected["body"]
+        assert article.raw == (SEEDS / Path(article.origin).name).read_text("utf-8")
+        assert article.extractor.startswith("newsdesk-text")
+        assert article.status == ArticleStatus.NEW
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    assert (batch.via, batch.started_by, batch.imported_count) == (ImportVia.COMMAND, user, 5)
+    assert batch.finished_at is not None
+
+
+def test_reimporting_the_same_files_creates_nothing():
+    import_paths([SEEDS])
+    again = import_paths([SEEDS])
+
+    assert (again.imported, again.present, again.duplicates) == (0, 5, 0)
+    assert Article.objects.count() == 5
+    assert ImportBatch.objects.get(pk=again.batch_id).skipped_count == 5
+
+
+def test_same_url_is_already_present_even_with_a_changed_body(tmp_path):
+    record = {"title": "Talks", "body": _paragraphs("talks"), "url": "https://a.example/1"}
+    first = tmp_path / "first.jsonl"
+    first.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    import_paths([first])
+    record["body"] += "\n\nA correction was appended later."
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+    report = import_paths([second])
+
+    assert report.present == 1 and Article.objects.count() == 1
+
+
+def test_a_dry_run_reports_exactly_and_stores_nothing():
+    report = import_paths([SEEDS], dry_run=True)
+
+    assert report.imported == 5
+    assert report.summary().startswith("dry run: would have imported 5")
+    assert Article.objects.count() == 0
+    assert Source.objects.count() == 0
+    assert ImportBatch.objects.count() == 0
+
+
+def test_an_exact_copy_from_another_source_is_linked_to_the_first(tmp_path):
+    body = _paragraphs("the ceasefire", 4)
+    lines = [
+        {"title": "Ceasefire", "body": body, "source": "Wire One", "url": "https://w1.example/a"},
+        {"title": "Ceasefire!", "body": body, "source": "Copycat", "url": "https://cc.example/b"},
+    ]
+    path = tmp_path / "copies.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+
+    report = import_paths([path])
+
+    assert (report.imported, report.duplicates) == (1, 1)
+    original = Article.objects.get(source__name="Wire One")
+    copy = Article.objects.get(source__name="Copycat")
+    assert copy.duplicate_of == original and original.duplicate_of is None
+
+
+def test_bad_documents_are_reported_and_the_good_ones_still_land(tmp_path):
+    (tmp_path / "good.txt").write_text("A good title\n\n" + _paragraphs("grain"), "utf-8")
+    (tmp_path / "empty.txt").write_text("   \n", "utf-8")
+    (tmp_path / "broken.json").write_text('{"title": "x", "body": ', "utf-8")
+    (tmp_path / "mixed.jsonl").write_text(
+        json.dumps({"title": "Fine", "body": _paragraphs("fuel")}) + "\nnot json\n", "utf-8"
+    )
+
+    report = import_paths([tmp_path])
+
+    assert (report.imported, report.failed) == (2, 3)
+    reasons = {Path(o.origin).name: o.reason for o in report.problems}
+    assert "whitespace" in reasons["empty.txt"]
+    assert any(name.startswith("mixed.jsonl:2") for name in reasons)
+    assert "broken.json" in reasons
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    assert batch.failed_count == 3
+    assert {Path(p["file"]).name.split(":")[0] for p in batch.problems} == {
+        "empty.txt",
+        "broken.json",
+        "mixed.jsonl",
+    }
+
+
+@pytest.fixture
+def poisoned_history():
+    """A database trigger that fails the history row of any article titled 'poison':
+    the article row itself is written first, so only a real per-document transaction
+    can leave nothing behind."""
+    table = "articles_historicalarticle"
+    if connection.vendor == "sqlite":
+        create = [
+            f"CREATE TRIGGER poison BEFORE INSERT ON {table} WHEN NEW.title = 'poison' "
+            "BEGIN SELECT RAISE(ABORT, 'poisoned document'); END"
+        ]
+        drop = ["DROP TRIGGER poison"]
+    else:
+        create = [
+            "CREATE FUNCTION poison() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.title = 'poison' THEN RAISE EXCEPTION 'poisoned document'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER poison BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION poison()",
+        ]
+        drop = [f"DROP TRIGGER poison ON {table}", "DROP FUNCTION poison()"]
+    with connection.cursor() as cursor:
+        for statement in create:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in drop:
+            cursor.execute(statement)
+
+
+def test_a_failure_in_the_middle_of_a_batch_leaves_no_partial_row(tmp_path, poisoned_history):
+    records = [
+        {"title": title, "body": _paragraphs(title), "url": f"https://x.example/{title}"}
+        for title in ["first", "poison", "third"]
+    ]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+
+    report = import_paths([path])
+
+    assert (report.imported, report.failed) == (2, 1)
+    assert "poisoned document" in report.problems[0].reason
+    assert report.problems[0].origin.endswith("batch.jsonl:2")
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["first", "third"]
+    assert not Article.history.filter(title="poison").exists()
+
+
+def test_forced_source_and_placeholder_source(tmp_path):
+    (tmp_path / "a.txt").write_text("Headline one\n\n" + _paragraphs("ports"), "utf-8")
+    import_paths([tmp_path / "a.txt"])
+    (tmp_path / "b.txt").write_text("Headline two\n\n" + _paragraphs("rail"), "utf-8")
+    import_paths([tmp_path / "b.txt"], source="Kyiv Independent")
+
+    assert Article.objects.get(title="Headline one").source.name == UNKNOWN_SOURCE
+    assert Article.objects.get(title="Headline two").source.name == "Kyiv Independent"
+
+
+def test_sources_resolve_by_domain_and_name_case_insensitively(tmp_path):
+    records = [
+        {"title": "One", "body": _paragraphs("one"), "url": "https://www.Outlet.example/1"},
+        {"title": "Two", "body": _paragraphs("two"), "url": "https://outlet.example/2"},
+        {"title": "Three", "body": _paragraphs("three"), "source": "Daily Wire"},
+        {"title": "Four", "body": _paragraphs("four"), "source": "daily wire"},
+    ]
+    path = tmp_path / "sources.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+
+    import_paths([path])
+
+    by_title = {a.title: a.source for a in Article.objects.select_related("source")}
+    assert by_title["One"] == by_title["Two"]
+    assert by_title["One"].domains.get().domain == "outlet.example"
+    assert by_title["Three"] == by_title["Four"]
+    assert Source.objects.count() == 2
+
+
+def test_a_footer_recurring_across_a_sources_articles_is_learned_and_removed(tmp_path):
+    footer = "Kharkiv Bureau Wire · round-the-clock coverage from the front line"
+    for n, topic in enumerate(["drones", "grain", "energy", "rail"]):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Story about {topic}\n\n{_paragraphs(topic)}\n\n{footer}\n", "utf-8"
+        )
+
+    import_paths([tmp_path], source="Kharkiv Bureau")
+
+    source = Source.objects.get(name="Kharkiv Bureau")
+    assert len(source.boilerplate) == 1
+    for article in Article.objects.all():
+        assert footer not in article.body
+        assert "convoys moving" in article.body
+
+
+def test_gzipped_html_imports_with_trafilatura_and_keeps_the_raw_page(tmp_path):
+    page = (
+        "<html lang='en'><head><title>Grain deal - Harbour Times</title>"
+        "<meta property='og:site_name' content='Harbour Times'></head><body>"
+        "<nav>Home | World | Sport</nav><article><h1>Grain deal</h1>"
+        + "".join(f"<p>{p}</p>" for p in _paragraphs("grain", 5).split("\n\n"))
+        + "</article><footer>© Harbour Times. All rights reserved.</footer></body></html>"
+    )
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page.encode("utf-8")))
+
+    report = import_paths([tmp_path])
+
+    assert report.imported == 1, report.problems
+    article = Article.objects.get()
+    assert article.raw == page
+    assert article.extractor.startswith("trafilatura ")
+    assert article.source.name == "Harbour Times"
+    assert "convoys moving grain" in article.body
+    assert "All rights reserved" not in article.body and "Sport" not in article.body
+
+
+def test_reclean_applies_learned_boilerplate_to_older_articles_and_moves_anchors(tmp_path):
+    header = "Morning Ledger Network — independent news since 1998"
+    (tmp_path / "old.txt").write_text(f"Old story\n\n{header}\n\n{_paragraphs('coal')}\n", "utf-8")
+    import_paths([tmp_path / "old.txt"], source="Morning Ledger")
+    old = Article.objects.get()
+    quote = "observers counted 14 convoys moving coal"
+    start = old.body.index(quote)
+    appearance = AppearanceFactory(
+        claim=ClaimFactory(),
+        article=old,
+        start=start,
+        end=start + len(quote),
+        exact=quote,
+        prefix=old.body[start - 32 : start],
+        suffix=old.body[start + len(quote) : start + len(quote) + 32],
+    )
+    source = Source.objects.get()
+    source.boilerplate = [header.casefold()]
+    source.save()
+
+    report = reclean_articles(source=source)
+
+    old.refresh_from_db()
+    appearance.refresh_from_db()
+    assert (report.changed, report.moved_anchors, report.orphaned_anchors) == (1, 1, 0)
+    assert header not in old.body
+    assert appearance.anchor_status == "moved"
+    assert old.body[appearance.start : appearance.end] == quote
+    assert old.history.count() == 2  # the re-derived body is recorded
+
+
+def test_reclean_with_unchanged_rules_changes_nothing():
+    import_paths([SEEDS])
+
+    report = reclean_articles()
+
+    assert (report.examined, report.changed, report.failed) == (5, 0, 0)
+
+
+def test_folder_with_symlink_loop_and_hidden_file_imports_what_it_can(tmp_path):
+    shutil.copy(SEEDS / "001_2b8243f986ff2b1c.txt", tmp_path / "one.txt")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "loop").symlink_to(tmp_path)
+    (tmp_path / ".hidden.txt").write_text("Hidden\n\nnot for import", "utf-8")
+
+    report = import_paths([tmp_path])
+
+    assert report.imported == 1 and report.failed == 0
