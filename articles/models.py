@@ -271,7 +271,8 @@ class Article(models.Model):
             models.Index(fields=["-published_at", "-id"], name="article_published_idx"),
             models.Index(fields=["-imported_at"], name="article_imported_idx"),
             models.Index(fields=["status"], name="article_status_idx"),
-            models.Index(fields=["source", "content_hash"], name="article_source_hash_idx"),
+            # Exact copies are found by hash across all sources (import idempotency, dedupe).
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

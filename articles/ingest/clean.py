@@ -700,6 +700,11 @@ def _tidy_line(line: str) -> str:
     return _TRAILING_EDGE.sub("", line)
 
 
+# Share bars, menus and emoticon rows are short; longer lines skip those checks (speed).
+_ROW_MAX_WORDS = 30
+_ITEM_MAX_CHARS = 40
+
+
 def _flat(line: str) -> str:
     return " ".join(line.split())
 
@@ -718,6 +723,8 @@ def _line_kind(flat: str) -> str | None:
     for rule in LINE_RULES:
         if words <= rule.max_words and rule.pattern.match(flat):
             return rule.kind
+    if words > _ROW_MAX_WORDS:
+        return None  # running text: none of the row shapes below can apply
     if _is_emoticon_row(flat):
         return "comment"
     if _is_menu_row(flat):
@@ -820,12 +827,16 @@ def _mark_word_columns(flats: list[str], kinds: list[str | None]) -> None:
 
 
 def _is_share_word(flat: str) -> bool:
+    if len(flat) > _ITEM_MAX_CHARS:
+        return False
     tokens = _tokens(flat)
     return len(tokens) == 1 and tokens[0] in _SHARE_WORDS
 
 
 def _is_menu_word(flat: str) -> bool:
     """One menu item: one to three menu words ("Home", "Contact us", "Terms of Use")."""
+    if len(flat) > _ITEM_MAX_CHARS:
+        return False
     content = [t for t in _tokens(flat) if t not in _MENU_GLUE]
     return 1 <= len(content) <= 3 and all(t in _MENU_WORDS for t in content)
 

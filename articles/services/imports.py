@@ -82,8 +82,8 @@ class ImportReport:
         return [outcome for outcome in self.outcomes if outcome.status == FAILED]
 
     def summary(self) -> str:
-        stored = self.imported + self.duplicates
-        rate = stored / self.seconds if self.seconds else 0.0
+        # Every document handled counts towards the rate: re-checking is work too.
+        rate = len(self.outcomes) / self.seconds if self.seconds else 0.0
         prefix = "dry run: would have " if self.dry_run else ""
         return (
             f"{prefix}imported {self.imported}, already present {self.present}, "
@@ -225,15 +225,17 @@ class _Store:
             return Outcome(document.origin, FAILED, "no article text left after boilerplate")
         digest = content_hash(body)
         url = document.url[:2000]
-        present = (
-            Article.objects.filter(url=url).first() if url else None
-        ) or Article.objects.filter(source=source, content_hash=digest).first()
-        if present:
-            return Outcome(document.origin, PRESENT, article_id=present.pk)
-        copy_of = (
-            Article.objects.filter(content_hash=digest).values_list("pk", "duplicate_of").first()
+        if url and (present := Article.objects.filter(url=url).values_list("pk").first()):
+            return Outcome(document.origin, PRESENT, article_id=present[0])
+        copies = list(
+            Article.objects.filter(content_hash=digest)
+            .order_by("pk")
+            .values_list("pk", "source_id", "duplicate_of")[:50]
         )
-        canonical_id = (copy_of[1] or copy_of[0]) if copy_of else None
+        for pk, source_id, _ in copies:
+            if source_id == source.pk:
+                return Outcome(document.origin, PRESENT, article_id=pk)
+        canonical_id = (copies[0][2] or copies[0][0]) if copies else None
         upstream_source = None
         if document.upstream_attribution:
             upstream_name = document.upstream_attribution.split(":", 1)[-1].strip()
