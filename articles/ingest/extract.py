@@ -16,20 +16,23 @@ from lxml import html as lxml_html
 from articles.ingest import metadata
 from articles.ingest.clean import clean_text, line_key
 from articles.ingest.document import Document, Kind, Problem, RawDocument
+from articles.ingest.readers import payload_of
 
 TEXT_EXTRACTOR = "newsdesk-text 1"
 HTML_EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 FRAGMENT_EXTRACTOR = "lxml-text 1"
 _TITLE_MAX = 200
+_SENTENCE_MIN_WORDS = 6
 _HTML_EXTRACTORS = ("trafilatura", "lxml-text")
-_RECORD_PAYLOADS = [
-    ("html", Kind.HTML),
-    ("content", Kind.HTML),
-    ("summary", Kind.HTML),
-    ("body", Kind.TEXT),
-    ("text", Kind.TEXT),
-]
+
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
+_FULL_PAGE = re.compile(r"<(?:html|body|head)\b|<!doctype", re.I)
+_META_PUBLISHED = re.compile(
+    r"<meta\b[^>]*(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|"
+    r"og:published_time|datePublished|pubdate|publishdate)[\"'][^>]*"
+    r"content\s*=\s*[\"'](?P<value>[^\"']+)[\"']",
+    re.I,
+)
 _HTML_LANG = re.compile(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)?)", re.I)
 
 
@@ -55,11 +58,10 @@ def recover_raw_document(raw: str, extractor: str, *, origin: str, title: str = 
     are stored as JSON objects; files as their decoded text."""
     record = _json_object(raw)
     if record is not None:
-        for key, kind in _RECORD_PAYLOADS:
-            value = record.get(key)
-            if isinstance(value, str) and value.strip():
-                explicit_title = title if record.get("title") else ""
-                return RawDocument(origin, raw, kind, value, title=explicit_title)
+        kind, payload = payload_of(record)
+        if payload:
+            explicit_title = title if record.get("title") else ""
+            return RawDocument(origin, raw, kind, payload, title=explicit_title)
     kind = Kind.HTML if extractor.startswith(_HTML_EXTRACTORS) else Kind.TEXT
     return RawDocument(origin, raw, kind, raw)
 
@@ -121,6 +123,11 @@ def split_title(text: str) -> tuple[str, str]:
     return "", text
 
 
+def _is_sentence_like(line: str) -> bool:
+    """Six words, or forty characters for scripts written without spaces (Chinese)."""
+    return len(line.split()) >= _SENTENCE_MIN_WORDS or len(line.strip()) >= 40
+
+
 def _is_paragraph(line: str) -> bool:
     """Two or more sentences, or one long sentence ending in a full stop."""
     sentences = re.findall(r"[.!?](?:\s|$)", line)
@@ -135,6 +142,13 @@ def _first_sentence(body: str) -> str:
 
 
 def _from_html(raw: RawDocument) -> Document | Problem:
+    if not _FULL_PAGE.search(raw.payload[:5000]):
+        # Feed entries and JSON records carry an HTML fragment: all of it is the article
+        # (trafilatura, tuned for whole pages, drops lists and short fragments).
+        text = clean_text(_fragment_text(raw.payload))
+        if not text:
+            return Problem(raw.origin, "HTML with no extractable text")
+        return _document(raw, text, extractor=FRAGMENT_EXTRACTOR, title=raw.title)
     result = trafilatura.bare_extraction(
         raw.payload,
         url=raw.url or None,
@@ -144,20 +158,38 @@ def _from_html(raw: RawDocument) -> Document | Problem:
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     text = (getattr(result, "text", None) or "").strip()
-    extractor = HTML_EXTRACTOR
-    if not text:
-        # Feed entries and JSON records often carry a short HTML fragment that
-        # trafilatura (tuned for whole pages) declines; its plain text is the article.
-        text = _fragment_text(raw.payload)
-        extractor = FRAGMENT_EXTRACTOR
     if not text:
         return Problem(raw.origin, "HTML with no extractable text")
+    if not any(_is_sentence_like(line) for line in text.split("\n")):
+        # Menus and labels only (a script-rendered page as scraped): no article here.
+        return Problem(raw.origin, "HTML with no extractable text (only navigation or labels)")
+    extractor = HTML_EXTRACTOR
     title = raw.title or (getattr(result, "title", None) or "").strip()
     # trafilatura repeats the headline as the first line of the text: keep it out of the body.
     first, _, rest = text.partition("\n")
     if title and first.strip() == title and rest.strip():
         text = rest.strip("\n")
-    url = raw.url or (getattr(result, "url", None) or "")
+    return _document(
+        raw,
+        text,
+        extractor=extractor,
+        title=title,
+        url=raw.url or (getattr(result, "url", None) or ""),
+        published_at=_meta_published(raw.payload)
+        or _parse_page_date(getattr(result, "date", None)),
+        byline=getattr(result, "author", None) or "",
+        language=getattr(result, "language", None) or "",
+        source_name=getattr(result, "sitename", None) or "",
+        site_domain=getattr(result, "hostname", None) or "",
+    )
+
+
+def _document(raw: RawDocument, text: str, *, extractor: str, title: str, url: str = "",
+              published_at: datetime | None = None, byline: str = "", language: str = "",
+              source_name: str = "", site_domain: str = "") -> Document:  # fmt: skip
+    """A Document from extracted text: what the input stated explicitly wins over what
+    the page or the text suggests."""
+    url = raw.url or url
     language_match = _HTML_LANG.search(raw.payload[:5000])
     return Document(
         origin=raw.origin,
@@ -166,19 +198,29 @@ def _from_html(raw: RawDocument) -> Document | Problem:
         body=text,
         extractor=extractor,
         url=url,
-        published_at=raw.published_at or _parse_page_date(getattr(result, "date", None)),
-        byline=raw.byline or (getattr(result, "author", None) or ""),
+        published_at=raw.published_at or published_at,
+        byline=raw.byline or byline,
         language=raw.language
-        or (getattr(result, "language", None) or "")
+        or language
         or (language_match.group(1).lower() if language_match else ""),
-        source_name=raw.source_name or (getattr(result, "sitename", None) or ""),
-        site_domain=metadata.domain_of(url) or (getattr(result, "hostname", None) or ""),
+        source_name=raw.source_name or source_name,
+        site_domain=metadata.domain_of(url) or site_domain,
         upstream_attribution=metadata.find_upstream(text)[0],
     )
 
 
+def _meta_published(page: str) -> datetime | None:
+    """The exact publication time a page states in its meta tags (article:published_time,
+    itemprop datePublished), with its offset; trafilatura keeps only the day."""
+    head = page[:20000]
+    for match in _META_PUBLISHED.finditer(head):
+        if parsed := _parse_page_date(match.group("value")):
+            return parsed
+    return None
+
+
 def _fragment_text(fragment: str) -> str:
-    """Plain text of an HTML fragment, one line per block element."""
+    """Plain text of an HTML fragment, one line per block element, cells apart."""
     try:
         root = lxml_html.fromstring(fragment)
     except (ValueError, lxml_html.etree.ParserError):
@@ -186,7 +228,10 @@ def _fragment_text(fragment: str) -> str:
     for element in list(root.iter("script", "style", "noscript")):
         element.drop_tree()
     for element in root.iter(*_BLOCKS):
+        element.text = "\n" + (element.text or "")
         element.tail = "\n" + (element.tail or "")
+    for element in root.iter("td", "th"):
+        element.tail = " " + (element.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
     return "\n".join(line for line in lines if line)
 

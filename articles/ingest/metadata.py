@@ -7,7 +7,7 @@ or a name in running text is never taken for metadata.
 """
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 _MONTHS = {
@@ -32,7 +32,10 @@ _MONTHS = {
     for name in names
 }
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_TIME = r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2}))?"
+_TIME = (
+    r"(?:,?\s+(?:at\s+)?(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+    r"(?:\s*(?P<ampm>[ap])\.?m\.?)?(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)?"
+)
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _DATE_PATTERNS = [
     # Day first, as in 08 January 2025, 23:41
@@ -42,7 +45,8 @@ _DATE_PATTERNS = [
     # ISO 8601 date, optionally with a time
     re.compile(
         r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-        r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?"
+        r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2})(?::\d{2}(?:\.\d+)?)?"
+        r"(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
     ),
     # "17.06.2025" (European numeric)
     re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})" + _TIME),
@@ -50,11 +54,17 @@ _DATE_PATTERNS = [
 # A line that states metadata is short; a date inside a long sentence is part of the story.
 _META_LINE_MAX = 80
 _HEAD_LINES = 12
+_DATELINE_MAX_WORDS = 3
+_BIO_TAIL_LINES = 12
+_PROSE_WORDS = 12
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 _UPSTREAM = re.compile(
-    r"^\s*(?:based on materials(?: of| from)?|according to materials(?: of| from)?|"
-    r"originally published (?:by|at|on|in)|source|sources|via|with materials from)"
-    r"\s*[:\-–]?\s*(?P<name>[^\s].{0,120}?)\s*\.?\s*$",
+    # Phrases that only ever introduce an attribution may go without a colon; the short
+    # words ("Source", "Via") open ordinary sentences too, so they need one.
+    r"^\s*(?:(?:based on materials|according to materials|with materials)(?: of| from)?"
+    r"\s*[:\-–]?|originally published (?:by|at|on|in)\s*:?|(?:sources|source|via)\s*:)"
+    r"\s*(?P<name>[^\s].{0,120}?)\s*\.?\s*$",
     re.I,
 )
 _BYLINE = re.compile(r"^\s*(?:by|written by|author:)\s+(?P<name>[^\d,.;:!?]{3,80}?)\s*$", re.I)
@@ -72,17 +82,32 @@ def _to_datetime(match: re.Match) -> datetime | None:
     parts = match.groupdict()
     month = parts["month"]
     month_number = int(month) if month.isdigit() else _MONTHS.get(month.lower().rstrip("."))
+    hour = int(parts.get("hour") or 0)
+    if (parts.get("ampm") or "").lower() == "p" and hour < 12:
+        hour += 12
+    elif (parts.get("ampm") or "").lower() == "a" and hour == 12:
+        hour = 0
     try:
-        return datetime(
+        stated = datetime(
             int(parts["year"]),
             month_number or 0,
             int(parts["day"]),
-            int(parts.get("hour") or 0),
+            hour,
             int(parts.get("minute") or 0),
-            tzinfo=UTC,
+            tzinfo=_offset(parts.get("tz") or ""),
         )
     except ValueError:  # 31 February and the like: not a date after all
         return None
+    return stated.astimezone(UTC)
+
+
+def _offset(text: str) -> timezone:
+    """The offset a date states ("+03:00", "-0500", "Z", "GMT"); UTC when it states none."""
+    match = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", text)
+    if not match:
+        return UTC
+    minutes = int(match.group(2)) * 60 + int(match.group(3))
+    return timezone(timedelta(minutes=minutes if match.group(1) == "+" else -minutes))
 
 
 def find_date(text: str) -> datetime | None:
@@ -92,7 +117,12 @@ def find_date(text: str) -> datetime | None:
         if not line.strip() or len(line) > _META_LINE_MAX:
             continue
         for pattern in _DATE_PATTERNS:
-            if (match := pattern.search(line)) and (found := _to_datetime(match)):
+            match = pattern.search(line)
+            # A dateline is the date plus a label at most ("Published:", "| Policy");
+            # "The offensive began on 6 August 2024." is a sentence, not a dateline.
+            rest = line[: match.start()] + line[match.end() :] if match else ""
+            is_dateline = match and len(_WORD.findall(rest)) <= _DATELINE_MAX_WORDS
+            if is_dateline and (found := _to_datetime(match)):
                 return found
     return None
 
@@ -113,17 +143,18 @@ def find_byline(text: str) -> str:
     for line in lines[:_HEAD_LINES]:
         if match := _BYLINE.match(line):
             return match["name"].strip()
-    for index, line in enumerate(lines):
+    # An author bio closes an article; a name heading a paragraph higher up is a profile.
+    tail_start = max(0, len(lines) - _BIO_TAIL_LINES)
+    for index, line in enumerate(lines[tail_start:], start=tail_start):
         if len(line) > 60 or index + 1 >= len(lines):
             continue
-        following = lines[index + 1 : index + 3]
-        for bio in following:
-            rest = bio[len(line) :]
-            if (
-                bio.startswith(line)
-                and len(bio) > len(line) + 20
-                and _BIO_OPENERS.match(rest.strip())
-            ):
+        for position in range(index + 1, min(index + 3, len(lines))):
+            bio = lines[position]
+            rest = bio[len(line) :].strip()
+            is_bio = bio.startswith(line) and len(rest) > 20 and _BIO_OPENERS.match(rest)
+            # More story after it makes it a profile inside the article, not the author's bio.
+            story_follows = any(len(x.split()) >= _PROSE_WORDS for x in lines[position + 1 :])
+            if is_bio and not story_follows:
                 return line
     return ""
 

@@ -487,12 +487,41 @@ def _vet_xml(data: bytes, skipped_lines: int) -> str:
     return handler.root
 
 
+def payload_of(record: dict) -> tuple[Kind, str]:
+    """The body a stored record carries and its kind, for re-deriving it later (reclean).
+
+    Understands the three record shapes this module stores as `raw`: a feedparser entry
+    (content list and summary), a JSON Feed item (content_html, content_text, summary) and
+    a JSON/JSONL/CSV record (html, body or text). The longest candidate wins, as at import.
+    Returns (Kind.TEXT, "") when the record carries no body.
+    """
+    candidates: list[tuple[Kind, str]] = []
+    if "content" in record or "summary_detail" in record:
+        for part in [*(record.get("content") or []), record.get("summary_detail") or {}]:
+            if isinstance(part, dict) and isinstance(part.get("value"), str):
+                # Atom's type="text" content is plain text; everything else in feeds is HTML.
+                kind = Kind.TEXT if part.get("type") == "text/plain" else Kind.HTML
+                candidates.append((kind, part["value"]))
+        if not candidates and isinstance(record.get("summary"), str):
+            candidates.append((Kind.HTML, record["summary"]))
+    elif "content_html" in record or "content_text" in record:
+        for key, kind in (("content_html", Kind.HTML), ("content_text", Kind.TEXT),
+                          ("summary", Kind.TEXT)):  # fmt: skip
+            if isinstance(record.get(key), str):
+                candidates.append((kind, record[key]))
+    else:
+        for key, kind in (("html", Kind.HTML), ("body", Kind.TEXT), ("text", Kind.TEXT)):
+            if isinstance(record.get(key), str) and record[key].strip():
+                return kind, record[key].strip()
+    kind, body = max(candidates, key=lambda c: len(c[1].strip()), default=(Kind.TEXT, ""))
+    return kind, body.strip()
+
+
 def _feed_entry(entry: dict, feed: dict, origin: str, encoding: str) -> RawDocument | Problem:
-    candidates = [(c.get("value") or "", c.get("type") or "") for c in entry.get("content", [])]
-    if entry.get("summary"):
-        candidates.append((entry["summary"], entry.get("summary_detail", {}).get("type") or ""))
-    body, body_type = max(candidates, key=lambda c: len(c[0].strip()), default=("", ""))
-    if not body.strip():
+    # The *_parsed values are time tuples derived from the strings kept beside them.
+    raw = {key: value for key, value in entry.items() if not key.endswith("_parsed")}
+    kind, body = payload_of(raw)
+    if not body:
         return Problem(origin, "feed entry has no content or summary")
     published = _feed_entry_date(entry, origin)
     if isinstance(published, Problem):
@@ -508,14 +537,11 @@ def _feed_entry(entry: dict, feed: dict, origin: str, encoding: str) -> RawDocum
     language = next(
         (d["language"] for d in details if d.get("language")), feed.get("language") or ""
     )
-    # The *_parsed values are time tuples derived from the strings kept beside them.
-    raw = {key: value for key, value in entry.items() if not key.endswith("_parsed")}
     return RawDocument(
         origin=origin,
         raw=json.dumps(raw, ensure_ascii=False, default=str),
-        # Atom's type="text" content is plain text; everything else in feeds is HTML.
-        kind=Kind.TEXT if body_type == "text/plain" else Kind.HTML,
-        payload=body.strip(),
+        kind=kind,
+        payload=body,
         title=" ".join(title.split()),
         url=(entry.get("link") or "").strip(),
         published_at=published,

@@ -27,7 +27,7 @@ from django.utils import timezone
 from articles.ingest.document import Document, Problem, RawDocument
 from articles.ingest.extract import extract, remove_lines
 from articles.ingest.hashing import content_hash
-from articles.ingest.metadata import domain_of
+from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
 from articles.models import Article, ImportBatch, ImportVia, Source
 from articles.services.cleaning import refresh_source_boilerplate
@@ -238,8 +238,8 @@ class _Store:
         canonical_id = (copies[0][2] or copies[0][0]) if copies else None
         upstream_source = None
         if document.upstream_attribution:
-            upstream_name = document.upstream_attribution.split(":", 1)[-1].strip()
-            upstream_source = self.sources.resolve(name=upstream_name)
+            _, upstream_name = find_upstream(document.upstream_attribution)
+            upstream_source = self.sources.resolve(name=upstream_name) if upstream_name else None
         article = Article.objects.create(
             source=source,
             title=document.title[:1000] or "(untitled)",
