@@ -155,6 +155,9 @@ def _from_html(raw: RawDocument) -> Document | Problem:
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        # Measured on tests/data/extraction (19 real pages): mean body F1 0.906 → ~0.96;
+        # recall stays near 1.0, the gain is the sign-up boxes and comments it leaves out.
+        favor_precision=True,
         date_extraction_params={"extensive_search": True, "original_date": True},
     )
     text = (getattr(result, "text", None) or "").strip()
@@ -167,7 +170,7 @@ def _from_html(raw: RawDocument) -> Document | Problem:
     title = raw.title or (getattr(result, "title", None) or "").strip()
     # trafilatura repeats the headline as the first line of the text: keep it out of the body.
     first, _, rest = text.partition("\n")
-    if title and first.strip() == title and rest.strip():
+    if title and rest.strip() and _same_headline(first, title):
         text = rest.strip("\n")
     return _document(
         raw,
@@ -217,6 +220,16 @@ def _meta_published(page: str) -> datetime | None:
         if parsed := _parse_page_date(match.group("value")):
             return parsed
     return None
+
+
+def _same_headline(line: str, title: str) -> bool:
+    """The first line repeats the page title, give or take a site suffix ("… | Yonhap")
+    or a shortened form: one contains the other and they are of comparable length."""
+    a, b = (" ".join(re.findall(r"\w+", x.casefold())) for x in (line, title))
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    return shorter in longer and len(shorter) >= 0.6 * len(longer)
 
 
 def _fragment_text(fragment: str) -> str:
