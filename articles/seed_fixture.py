@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from articles.anchoring import selectors
 from articles.ingest.hashing import content_hash
 
-SELECTOR_CONTEXT = 32
 EXTRACTOR = "seed-spec (hand-cleaned, fixtures/seed_spec.toml)"
 SEED_USER = ["seed"]
 
@@ -205,11 +205,7 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
                     "fields": {
                         "claim": pk,
                         "article": article_pk[appearance["article"]],
-                        "start": start,
-                        "end": end,
-                        "exact": body[start:end],
-                        "prefix": body[max(0, start - SELECTOR_CONTEXT) : start],
-                        "suffix": body[end : end + SELECTOR_CONTEXT],
+                        **selectors(body, start, end),
                         "claimant": appearance.get("claimant", ""),
                         "verb": appearance.get("verb", ""),
                         "anchor_status": "exact",
