@@ -11,7 +11,7 @@ from django.db import connection
 
 from articles.models import Article, ArticleStatus, ImportBatch, ImportVia, Source
 from articles.services.cleaning import reclean_articles
-from articles.services.imports import import_paths
+from articles.services.imports import POOL_THRESHOLD, import_paths
 from articles.services.sources import UNKNOWN_SOURCE
 from tests.factories import AppearanceFactory, ClaimFactory, UserFactory
 
@@ -284,3 +284,27 @@ def test_folder_with_symlink_loop_and_hidden_file_imports_what_it_can(tmp_path):
     report = import_paths([tmp_path])
 
     assert report.imported == 1 and report.failed == 0
+
+
+def _many_text_files(folder: Path, n: int) -> Path:
+    for i in range(n):
+        (folder / f"{i:03d}.txt").write_text(f"Headline {i}\n\n" + _paragraphs(f"lot {i}"), "utf-8")
+    return folder
+
+
+def test_a_large_import_extracts_in_worker_processes(tmp_path):
+    folder = _many_text_files(tmp_path, POOL_THRESHOLD + 6)
+
+    report = import_paths([folder], workers=2)
+
+    assert (report.imported, report.failed) == (POOL_THRESHOLD + 6, 0), report.problems
+    assert Article.objects.filter(body__contains="convoys moving lot 3.").count() == 1
+
+
+def test_a_large_dry_run_with_worker_processes_stores_nothing(tmp_path):
+    folder = _many_text_files(tmp_path, POOL_THRESHOLD + 6)
+
+    report = import_paths([folder], workers=2, dry_run=True)
+
+    assert (report.imported, report.failed) == (POOL_THRESHOLD + 6, 0), report.problems
+    assert not Article.objects.exists()

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from articles.anchoring import reanchor, selectors
 from articles.ingest.clean import learn_boilerplate
+from articles.ingest.document import Problem
 from articles.ingest.extract import extract, recover_raw_document, remove_lines
 from articles.ingest.hashing import content_hash
 from articles.models import Appearance, Article, Source
@@ -88,7 +89,7 @@ def reclean_articles(*, source: Source | None = None) -> RecleanReport:
             article.raw, article.extractor, origin=article.origin, title=article.title
         )
         document = extract(raw)
-        if not hasattr(document, "body"):
+        if isinstance(document, Problem):
             report.failed += 1
             continue
         body = remove_lines(document.body, frozenset(article.source.boilerplate or ()))

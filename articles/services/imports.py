@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.ingest.document import Document, Problem, RawDocument
@@ -134,17 +134,28 @@ def import_paths(
     raw_documents = _read_all(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
     outer = transaction.atomic() if dry_run else nullcontext()
-    with _extractor(workers) as extract_many, outer, _progress(progress) as bar:
-        for chunk in _chunks(raw_documents, CHUNK_SIZE):
+    with _ExtractorPool(workers) as extract_many, outer, _progress(progress) as bar:
+
+        def store_chunk(results: Iterator[Document | Problem]) -> None:
             # Extract before taking SQLite's write lock: readers and other writers wait less.
-            documents = list(extract_many(chunk))
+            documents = list(results)
             with transaction.atomic():
                 for document in documents:
                     if isinstance(document, Problem):
                         report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
                     else:
                         store.save(document)
-            bar.update(len(chunk))
+            bar.update(len(documents))
+
+        pending = None
+        for chunk in _chunks(raw_documents, CHUNK_SIZE):
+            # With a pool, the workers extract this chunk while the previous one is stored.
+            results = extract_many(chunk)
+            if pending is not None:
+                store_chunk(pending)
+            pending = results
+        if pending is not None:
+            store_chunk(pending)
         if dry_run:
             transaction.set_rollback(True)
 
@@ -303,7 +314,7 @@ def _renamed(document: RawDocument, rename) -> RawDocument:
     return document if origin == document.origin else replace(document, origin=origin)
 
 
-class _extractor:
+class _ExtractorPool:
     """`extract` over a chunk, in a process pool when the machine and the input allow."""
 
     def __init__(self, workers: int | None):
@@ -320,11 +331,10 @@ class _extractor:
     def extract_many(self, chunk: list[RawDocument]) -> Iterator[Document | Problem]:
         if self.workers > 1 and (self.pool is not None or len(chunk) >= POOL_THRESHOLD):
             if self.pool is None:
-                # Forked workers only run pure text code; they never touch the database,
-                # so close our connections rather than share them with the children.
-                connections.close_all()
+                # Spawned, not forked: the workers run pure text code and must not inherit
+                # this process's open database connection (or its open transaction).
                 self.pool = ProcessPoolExecutor(
-                    self.workers, mp_context=multiprocessing.get_context("fork")
+                    self.workers, mp_context=multiprocessing.get_context("spawn")
                 )
             return self.pool.map(extract, chunk, chunksize=16)
         return map(extract, chunk)
