@@ -288,24 +288,71 @@ class Article(models.Model):
         return self.title
 
 
+class FingerprintBand(models.Model):
+    """One row of the near-duplicate (MinHash LSH) index: an article and one of its band
+    keys. Two articles sharing a key are candidates, verified exactly before anything is
+    linked. Derived data, rebuilt by `dedupe --rebuild`; kept in the database so that
+    finding an article's candidates is an index lookup, whatever the size of the desk."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
+    key = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="fpband_key_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.article_id}: {self.key}"
+
+
 class DuplicateStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
+    AUTO = "auto", "Linked automatically"
+    PENDING = "pending", "Pending review"
     CONFIRMED = "confirmed", "Confirmed"
     REJECTED = "rejected", "Rejected"
 
 
+class Proposal(models.TextChoices):
+    """What an Analyst suggests an Editor decides for a pending pair."""
+
+    NONE = "", "No proposal"
+    CONFIRM = "confirm", "Confirm"
+    REJECT = "reject", "Reject"
+
+
 class DuplicateCandidate(models.Model):
-    """A pair of articles that may be the same text, for a person to decide. One row per
-    unordered pair: `article_a` always has the smaller id."""
+    """A verified pair of similar articles: linked automatically (`auto`), waiting for a
+    person (`pending`), or decided (`confirmed`, `rejected`). One row per unordered pair:
+    `article_a` always has the smaller id. Decisions are never overridden by `dedupe`."""
 
     article_a = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
     article_b = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="+")
-    similarity = models.FloatField()
+    similarity = models.FloatField(help_text="Jaccard similarity of the word shingles.")
+    containment = models.FloatField(
+        default=0, help_text="Share of the shorter article's shingles found in the other."
+    )
     method = models.CharField(max_length=50, help_text="How the similarity was measured.")
     status = models.CharField(
         max_length=16, choices=DuplicateStatus.choices, default=DuplicateStatus.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    proposal = models.CharField(
+        max_length=16, choices=Proposal.choices, default=Proposal.NONE, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicate_proposals",
+    )
+    canonical = models.ForeignKey(
+        Article,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="On confirmation: the article the person chose to keep as canonical.",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -323,6 +370,7 @@ class DuplicateCandidate(models.Model):
         indexes = [
             models.Index(fields=["status", "-similarity"], name="dupcand_status_sim_idx"),
             models.Index(fields=["article_b"], name="dupcand_article_b_idx"),
+            models.Index(fields=["status", "-created_at"], name="dupcand_status_created_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["article_a", "article_b"], name="dupcand_unique_pair"),
@@ -333,7 +381,18 @@ class DuplicateCandidate(models.Model):
                 condition=Q(similarity__gte=0) & Q(similarity__lte=1),
                 name="dupcand_similarity_range",
             ),
+            models.CheckConstraint(
+                condition=Q(containment__gte=0) & Q(containment__lte=1),
+                name="dupcand_containment_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(canonical__isnull=True)
+                | Q(canonical=F("article_a"))
+                | Q(canonical=F("article_b")),
+                name="dupcand_canonical_in_pair",
+            ),
             _choice_check("status", DuplicateStatus, "dupcand_status_valid"),
+            _choice_check("proposal", Proposal, "dupcand_proposal_valid"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from simple_history.models import HistoricalChanges
 
-from articles.models import Appearance, Article, ClaimLink, Tag
+from articles.models import Appearance, Article, ClaimLink, DuplicateCandidate, Tag
 from tests.factories import (
     AppearanceFactory,
     ArticleFactory,
@@ -87,6 +87,21 @@ def test_duplicate_candidate_similarity_outside_zero_to_one_is_refused(similarit
     smaller, larger = _ordered_pair()
     with refused():
         DuplicateCandidateFactory(article_a=smaller, article_b=larger, similarity=similarity)
+
+
+@pytest.mark.parametrize("containment", [-0.1, 1.01])
+def test_duplicate_candidate_containment_outside_zero_to_one_is_refused(containment):
+    smaller, larger = _ordered_pair()
+    with refused():
+        DuplicateCandidateFactory(article_a=smaller, article_b=larger, containment=containment)
+
+
+def test_duplicate_candidate_canonical_must_be_one_of_the_pair():
+    smaller, larger = _ordered_pair()
+    DuplicateCandidateFactory(article_a=smaller, article_b=larger, canonical=larger)
+    other = ArticleFactory()
+    with refused():
+        DuplicateCandidate.objects.filter(article_a=smaller).update(canonical=other)
 
 
 # Claim links
@@ -176,6 +191,7 @@ INVALID_CHOICES = [
     (ClaimFactory, "claim_type", "bogus"),
     (ClaimFactory, "status", "bogus"),
     (DuplicateCandidateFactory, "status", "bogus"),
+    (DuplicateCandidateFactory, "proposal", "bogus"),
     (AppearanceFactory, "anchor_status", "bogus"),
     (ClaimLinkFactory, "relation", "bogus"),
     (ImportBatchFactory, "via", "bogus"),
