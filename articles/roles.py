@@ -26,6 +26,9 @@ _MODELS = [
     "tag",
 ]
 
+# Derived tables that no person reads or writes directly (the dedupe LSH index).
+INTERNAL_MODELS = frozenset({"fingerprintband"})
+
 _VIEW = {f"view_{model}" for model in _MODELS}
 _ANALYST = _VIEW | {
     "add_importbatch",
