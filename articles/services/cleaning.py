@@ -16,6 +16,7 @@ from articles.ingest.document import Problem
 from articles.ingest.extract import extract, recover_raw_document, remove_lines
 from articles.ingest.hashing import content_hash
 from articles.models import Appearance, Article, Source
+from articles.services.duplicates import dedupe_articles, store_fingerprints
 
 CHUNK = 500
 # How many of a source's most recent articles to learn its boilerplate from.
@@ -80,6 +81,7 @@ def reclean_articles(*, source: Source | None = None) -> RecleanReport:
     current rules and the source's learned boilerplate. One transaction per article;
     unchanged bodies are not written."""
     report = RecleanReport()
+    changed: list[int] = []
     queryset = Article.objects.select_related("source").order_by("pk")
     if source is not None:
         queryset = queryset.filter(source=source)
@@ -97,20 +99,25 @@ def reclean_articles(*, source: Source | None = None) -> RecleanReport:
             continue
         moved, orphaned = update_body(article=article, body=body, extractor=document.extractor)
         report.changed += 1
+        changed.append(article.pk)
         report.moved_anchors += moved
         report.orphaned_anchors += orphaned
+    # A changed body may copy other articles, or no longer copy the ones it did.
+    dedupe_articles(ids=changed)
     return report
 
 
 def update_body(*, article: Article, body: str, extractor: str) -> tuple[int, int]:
-    """Store a new body and re-anchor the article's appearances, in one transaction.
-    Returns how many appearances moved and how many were orphaned."""
+    """Store a new body, its fingerprint, and re-anchor the article's appearances, in one
+    transaction (its duplicates are re-checked by `dedupe`). Returns how many appearances
+    moved and how many were orphaned."""
     moved = orphaned = 0
     with transaction.atomic():
         article.body = body
         article.extractor = extractor
         article.content_hash = content_hash(body)
         article.save(update_fields=["body", "extractor", "content_hash"])
+        store_fingerprints([(article.pk, body)])
         for appearance in Appearance.objects.filter(article=article):
             anchor = reanchor(
                 body,

@@ -24,13 +24,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from articles.dedupe import SCHEME, fingerprint
 from articles.ingest.document import Document, Problem, RawDocument
 from articles.ingest.extract import extract, remove_lines
 from articles.ingest.hashing import content_hash
 from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
-from articles.models import Article, ImportBatch, ImportVia, Source
+from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
 from articles.services.cleaning import refresh_source_boilerplate
+from articles.services.duplicates import DedupeReport, band_rows, dedupe_articles
 from articles.services.sources import SourceResolver
 
 DEFAULT_LIMIT_MB = 20
@@ -57,6 +59,7 @@ class ImportReport:
     seconds: float = 0.0
     batch_id: int | None = None
     dry_run: bool = False
+    dedupe: DedupeReport | None = None
 
     def count(self, status: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)
@@ -85,9 +88,15 @@ class ImportReport:
         # Every document handled counts towards the rate: re-checking is work too.
         rate = len(self.outcomes) / self.seconds if self.seconds else 0.0
         prefix = "dry run: would have " if self.dry_run else ""
+        near = ""
+        if self.dedupe is not None:
+            near = (
+                f"; near-duplicate pairs: {self.dedupe.linked} linked, "
+                f"{self.dedupe.review} for review"
+            )
         return (
             f"{prefix}imported {self.imported}, already present {self.present}, "
-            f"duplicates {self.duplicates}, failed {self.failed} "
+            f"exact duplicates {self.duplicates}, failed {self.failed}{near} "
             f"in {self.seconds:.1f} s ({rate:.0f} articles/s)"
         )
 
@@ -145,6 +154,7 @@ def import_paths(
                         report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
                     else:
                         store.save(document)
+                store.flush_bands()
             bar.update(len(documents))
 
         pending = None
@@ -162,6 +172,8 @@ def import_paths(
     if batch is not None:
         for touched in store.touched_sources():
             refresh_source_boilerplate(source=touched, batch=batch)
+        # After the boilerplate is settled: similarity is measured without it.
+        report.dedupe = dedupe_articles(ids=store.new_ids)
     report.seconds = time.perf_counter() - started
     if batch is not None:
         _finish_batch(batch, report)
@@ -211,6 +223,14 @@ class _Store:
         self.sources = SourceResolver()
         self.boilerplate: dict[int, frozenset[str]] = {}
         self._touched: dict[int, Source] = {}
+        self.new_ids: list[int] = []
+        self._bands: list = []
+
+    def flush_bands(self) -> None:
+        """Write the LSH band keys of the articles stored since the last flush (one bulk
+        insert per chunk instead of one per article)."""
+        FingerprintBand.objects.bulk_create(self._bands, batch_size=2000)
+        self._bands = []
 
     def touched_sources(self) -> list[Source]:
         """Sources that received new articles in this run."""
@@ -221,10 +241,12 @@ class _Store:
         self.report.outcomes.append(outcome)
 
     def _save(self, document: Document) -> Outcome:
+        bands = len(self._bands)
         try:
             with transaction.atomic():
                 return self._store(document)
         except DatabaseError as error:
+            del self._bands[bands:]
             return Outcome(document.origin, FAILED, f"could not be stored: {error}")
 
     def _store(self, document: Document) -> Outcome:
@@ -247,6 +269,7 @@ class _Store:
             if source_id == source.pk:
                 return Outcome(document.origin, PRESENT, article_id=pk)
         canonical_id = (copies[0][2] or copies[0][0]) if copies else None
+        fp = fingerprint(body)
         upstream_source = None
         if document.upstream_attribution:
             _, upstream_name = find_upstream(document.upstream_attribution)
@@ -265,11 +288,15 @@ class _Store:
             body=body,
             extractor=document.extractor,
             content_hash=digest,
+            fingerprint=fp.to_bytes(),
+            fingerprint_scheme=SCHEME,
             duplicate_of_id=canonical_id,
             imported_at=timezone.now(),
             import_batch=self.batch,
         )
         self._touched[source.pk] = source
+        self._bands += band_rows(article.pk, fp)
+        self.new_ids.append(article.pk)
         status = DUPLICATE if canonical_id else IMPORTED
         return Outcome(document.origin, status, article_id=article.pk)
 
@@ -356,7 +383,8 @@ def _finish_batch(batch: ImportBatch, report: ImportReport) -> None:
     batch.finished_at = timezone.now()
     batch.imported_count = report.imported
     batch.skipped_count = report.present
-    batch.duplicate_count = report.duplicates
+    # Exact copies found while storing, and near-duplicates linked by dedupe afterwards.
+    batch.duplicate_count = batch.articles.filter(duplicate_of__isnull=False).count()
     batch.failed_count = report.failed
     batch.problems = [
         {"file": outcome.origin, "reason": outcome.reason} for outcome in report.problems

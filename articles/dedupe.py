@@ -1,0 +1,232 @@
+"""Near-duplicate detection, the pure part: fingerprints, LSH band keys, exact verification.
+
+An article's clean body (with its source's learned boilerplate already removed) becomes a
+set of word shingles. Its fingerprint is two MinHash signatures (datasketch): one of all
+shingles, which finds copies, edits and rewrites by Jaccard similarity, and one of the
+opening shingles only, which finds teasers and truncated copies, whose Jaccard similarity
+to the full article is low but whose opening is the same. Each signature is cut into bands;
+articles that share a band key are candidates. A candidate pair is then verified exactly on
+the shingle sets: Jaccard, and containment (how much of the shorter text is in the longer).
+
+Within one source, lines that both articles share are usually the source's template (a
+footer, a "related stories" block) rather than the story, and the source may not have
+enough articles yet to have learned them as boilerplate. So when two articles of the same
+source each have a substantial part of their own, only those parts are compared.
+
+Nothing here touches the database (the dedupe service does); every threshold lives here.
+Parameters were chosen by measurement on the corpus of `bench/dedupe_corpus.py`
+(`python -m bench.dedupe_quality`): see that script for the figures.
+"""
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, cached_property
+
+import numpy as np
+from datasketch import MinHash
+
+from articles.ingest.clean import line_key
+
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # full-text bands: 32 × 4 = 128 permutations
+LEAD_SHINGLES = 30  # the opening: about the first 35 words
+LEAD_PERM = 16
+LEAD_BANDS, LEAD_ROWS = 4, 4
+_SEED = 1
+_MINHASH = "affine32"
+SCHEME = (
+    f"minhash-{_MINHASH}-crc32:w{SHINGLE_WORDS}:p{NUM_PERM}b{BANDS}r{ROWS}"
+    f":lead{LEAD_SHINGLES}p{LEAD_PERM}b{LEAD_BANDS}r{LEAD_ROWS}:v1"
+)
+
+# Verification thresholds. Jaccard for copies of the whole text; containment (of the
+# smaller shingle set in the larger) for teasers and cuts, trusted only when the smaller
+# text is long enough to be a story rather than a shared sentence.
+AUTO_JACCARD = 0.8
+AUTO_CONTAINMENT = 0.9
+REVIEW_JACCARD = 0.3
+REVIEW_CONTAINMENT = 0.6
+MIN_CONTAINED_SHINGLES = 20
+
+# Same-source pairs: compare only what each article has of its own when both have at
+# least this many words and this share of their words outside the lines they share.
+OWN_PART_MIN_WORDS = 25
+OWN_PART_MIN_SHARE = 0.3
+
+_WORD = re.compile(r"\w+")
+
+
+class Verdict(StrEnum):
+    LINK = "link"  # the same text: linked automatically
+    REVIEW = "review"  # maybe: a person decides
+    DISTINCT = "distinct"
+
+
+def words(text: str) -> list[str]:
+    """Case-folded words, compatibility-normalised (ﬁ → fi, full-width digits), so
+    typography and case never separate two copies."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingles(word_list: list[str]) -> list[str]:
+    """Overlapping runs of SHINGLE_WORDS words, in order (repeats kept); a text shorter
+    than one shingle is one shingle of all its words."""
+    if len(word_list) <= SHINGLE_WORDS:
+        return [" ".join(word_list)] if word_list else []
+    return [
+        " ".join(word_list[i : i + SHINGLE_WORDS])
+        for i in range(len(word_list) - SHINGLE_WORDS + 1)
+    ]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Both signatures, as stored on the article (`to_bytes`), with their band keys."""
+
+    full: np.ndarray  # uint32[NUM_PERM]
+    lead: np.ndarray  # uint32[LEAD_PERM]
+
+    def to_bytes(self) -> bytes:
+        return self.full.astype("<u4").tobytes() + self.lead.astype("<u4").tobytes()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Fingerprint":
+        values = np.frombuffer(bytes(data), dtype="<u4")
+        if len(values) != NUM_PERM + LEAD_PERM:
+            raise ValueError(f"fingerprint has {len(values)} values, expected the current scheme")
+        return cls(full=values[:NUM_PERM], lead=values[NUM_PERM:])
+
+    def band_keys(self) -> list[int]:
+        """One signed 64-bit key per band; bands of the two signatures never collide."""
+        keys = [_band_key(b"F", i, self.full[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
+        keys += [
+            _band_key(b"L", i, self.lead[i * LEAD_ROWS : (i + 1) * LEAD_ROWS])
+            for i in range(LEAD_BANDS)
+        ]
+        return keys
+
+
+def fingerprint(text: str) -> Fingerprint:
+    """The fingerprint of a clean body."""
+    shingle_list = shingles(words(text))
+    return Fingerprint(
+        full=_signature(set(shingle_list), NUM_PERM),
+        lead=_signature(set(shingle_list[:LEAD_SHINGLES]), LEAD_PERM),
+    )
+
+
+class Text:
+    """A body prepared for verification: its lines, words and shingle hashes, computed
+    once however many pairs the article is in."""
+
+    def __init__(self, body: str):
+        self.body = body
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return [line for line in self.body.splitlines() if line.strip()]
+
+    @cached_property
+    def line_keys(self) -> frozenset[str]:
+        return frozenset(line_key(line) for line in self.lines)
+
+    @cached_property
+    def shingle_set(self) -> np.ndarray:
+        return _hashed(shingles(words(self.body)))
+
+    def own_part(self, shared: frozenset[str]) -> list[str]:
+        """The words of the lines that are not in `shared`."""
+        return words("\n".join(line for line in self.lines if line_key(line) not in shared))
+
+
+@dataclass(frozen=True)
+class Similarity:
+    jaccard: float
+    containment: float
+    smaller: int  # shingles in the smaller set
+    own_parts: bool  # same source: only each article's own lines were compared
+
+    @property
+    def verdict(self) -> Verdict:
+        contained = self.smaller >= MIN_CONTAINED_SHINGLES
+        if self.jaccard >= AUTO_JACCARD or (contained and self.containment >= AUTO_CONTAINMENT):
+            return Verdict.LINK
+        if self.jaccard >= REVIEW_JACCARD or (contained and self.containment >= REVIEW_CONTAINMENT):
+            return Verdict.REVIEW
+        return Verdict.DISTINCT
+
+    @property
+    def method(self) -> str:
+        how = "own lines" if self.own_parts else "full text"
+        return f"shingles w{SHINGLE_WORDS}, {how}"
+
+
+def compare(a: Text, b: Text, *, same_source: bool) -> Similarity:
+    """Exact similarity of two bodies on their shingle sets (see the module docstring for
+    what same-source pairs compare)."""
+    if same_source:
+        shared = a.line_keys & b.line_keys
+        if shared:
+            own_a, own_b = a.own_part(shared), b.own_part(shared)
+            if _substantial(own_a, a) and _substantial(own_b, b):
+                return _measure(_hashed(shingles(own_a)), _hashed(shingles(own_b)), True)
+    return _measure(a.shingle_set, b.shingle_set, False)
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _signature(shingle_set: set[str], num_perm: int) -> np.ndarray:
+    minhash = MinHash(
+        num_perm=num_perm,
+        seed=_SEED,
+        hashfunc=zlib.crc32,
+        scheme=_MINHASH,
+        permutations=_permutations(num_perm),
+    )
+    minhash.update_batch([s.encode() for s in shingle_set])
+    return minhash.hashvalues.astype(np.uint32)
+
+
+@cache
+def _permutations(num_perm: int):
+    """Generating the permutations costs more than hashing an article: do it once."""
+    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_MINHASH).permutations
+
+
+def _band_key(kind: bytes, index: int, values: np.ndarray) -> int:
+    digest = hashlib.blake2b(
+        values.astype("<u4").tobytes(), digest_size=8, person=kind + index.to_bytes(2, "little")
+    ).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _hashed(shingle_list: list[str]) -> np.ndarray:
+    """The distinct shingles as a sorted array of 64-bit hashes: a twentieth of the memory
+    of a Python set, which matters when a rebuild holds tens of thousands of articles.
+    Python's string hash is fast and stable within one process, which is all verification
+    needs (it never leaves the process, unlike the MinHash input)."""
+    return np.unique(np.fromiter(map(hash, shingle_list), dtype=np.int64, count=len(shingle_list)))
+
+
+def _substantial(own: list[str], text: Text) -> bool:
+    total = len(words(text.body))
+    return len(own) >= OWN_PART_MIN_WORDS and len(own) >= OWN_PART_MIN_SHARE * total
+
+
+def _measure(a: np.ndarray, b: np.ndarray, own_parts: bool) -> Similarity:
+    if not len(a) or not len(b):
+        return Similarity(0.0, 0.0, 0, own_parts)
+    common = len(np.intersect1d(a, b, assume_unique=True))
+    smaller = min(len(a), len(b))
+    return Similarity(
+        jaccard=common / (len(a) + len(b) - common),
+        containment=common / smaller,
+        smaller=smaller,
+        own_parts=own_parts,
+    )

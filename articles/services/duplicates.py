@@ -1,0 +1,529 @@
+"""The dedupe service: every write about near-duplicates.
+
+Articles are fingerprinted (dedupe.py) and their band keys stored in FingerprintBand, the
+LSH index. Finding an article's candidates is one indexed lookup of its keys, so checking
+one new article costs the same in a desk of a hundred articles or a million. Every
+candidate is verified exactly; a verified pair is stored as a DuplicateCandidate, linked
+automatically (`auto`) or left for a person (`pending`).
+
+Groups are derived from the pairs: the connected components of automatic and confirmed
+pairs, never joining two articles a person rejected as a pair. Each group's canonical
+article is the one a person chose, else the earliest published (ties: the more reliable
+source, then the earliest imported), and every other member points at it directly, so
+groups never chain. Decisions are never overridden: a rejected pair is not suggested or
+linked again, a confirmed one stays.
+"""
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby, islice
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from articles.dedupe import SCHEME, Fingerprint, Text, Verdict, compare, fingerprint
+from articles.models import (
+    Article,
+    DuplicateCandidate,
+    DuplicateStatus,
+    FingerprintBand,
+    Proposal,
+    Source,
+)
+
+CHUNK = 200
+# A band key shared by more articles than this says nothing (empty or formulaic texts):
+# it is left out rather than compared pairwise.
+MAX_BUCKET = 200
+# Most reliable first; a source nobody can judge (F) or nobody rated ranks above one
+# known to be unreliable (E).
+_GRADE_RANK = {"A": 0, "B": 1, "C": 2, "D": 3, "F": 4, None: 4, "E": 5}
+_LINKING = (DuplicateStatus.AUTO, DuplicateStatus.CONFIRMED)
+_MACHINE = (DuplicateStatus.AUTO, DuplicateStatus.PENDING)
+
+
+@dataclass
+class DedupeReport:
+    examined: int = 0
+    fingerprinted: int = 0
+    pairs_checked: int = 0
+    linked: int = 0
+    review: int = 0
+    removed: int = 0
+    regrouped: int = 0
+    seconds: float = 0.0
+    skipped_buckets: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"examined {self.examined} articles ({self.fingerprinted} fingerprinted), "
+            f"verified {self.pairs_checked} candidate pairs: {self.linked} linked, "
+            f"{self.review} for review, {self.removed} stale removed; "
+            f"{self.regrouped} articles changed group in {self.seconds:.1f} s"
+        )
+
+
+# --- Fingerprints ---------------------------------------------------------------------------
+
+
+def band_rows(article_id: int, fp: Fingerprint) -> list[FingerprintBand]:
+    return [FingerprintBand(article_id=article_id, key=key) for key in set(fp.band_keys())]
+
+
+def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:
+    """Fingerprint each `(article_id, body)` and replace its band keys. Returns how many."""
+    count = 0
+    for chunk in _chunks(items, CHUNK):
+        with transaction.atomic():
+            ids = [article_id for article_id, _ in chunk]
+            FingerprintBand.objects.filter(article_id__in=ids).delete()
+            rows = []
+            for article_id, body in chunk:
+                fp = fingerprint(body)
+                Article.objects.filter(pk=article_id).update(
+                    fingerprint=fp.to_bytes(), fingerprint_scheme=SCHEME
+                )
+                rows += band_rows(article_id, fp)
+            FingerprintBand.objects.bulk_create(rows, batch_size=2000)
+        count += len(chunk)
+    return count
+
+
+def refresh_outdated_fingerprints(*, source: Source | None = None) -> list[int]:
+    """Fingerprint every article (of `source`) without a current fingerprint; their ids."""
+    queryset = Article.objects.exclude(fingerprint_scheme=SCHEME)
+    if source is not None:
+        queryset = queryset.filter(source=source)
+    ids = list(queryset.order_by("pk").values_list("pk", flat=True))
+    for chunk in _chunks(ids, CHUNK):
+        store_fingerprints(Article.objects.filter(pk__in=chunk).values_list("pk", "body"))
+    return ids
+
+
+# --- Finding duplicates ---------------------------------------------------------------------
+
+
+def dedupe_articles(*, ids: Iterable[int]) -> DedupeReport:
+    """Check each article against the whole desk and record what it copies: the incremental
+    path, run after every import. Adds links and candidates; removes the machine's own
+    pairs of these articles that no longer verify (their body changed)."""
+    started = time.perf_counter()
+    report = DedupeReport()
+    ids = list(ids)
+    report.examined = len(ids)
+    stale = Article.objects.filter(pk__in=ids).exclude(fingerprint_scheme=SCHEME)
+    report.fingerprinted = store_fingerprints(stale.values_list("pk", "body").iterator())
+    pairs: set[tuple[int, int]] = set()
+    for chunk in _chunks(ids, CHUNK):
+        pairs |= _candidate_pairs(chunk, report)
+    _record(_verify(pairs, report), report, scope=set(ids))
+    touched = set(ids) | {article_id for pair in pairs for article_id in pair}
+    report.regrouped = _regroup(touched)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def rebuild(*, source: Source | None = None) -> DedupeReport:
+    """Recompute every pair (touching `source`, or all) from the LSH index, drop the
+    machine's pairs that no longer hold, and derive every group again. Idempotent; never
+    changes a decision a person made."""
+    started = time.perf_counter()
+    report = DedupeReport()
+    report.fingerprinted = len(refresh_outdated_fingerprints(source=source))
+    scope = None
+    if source is not None:
+        scope = set(Article.objects.filter(source=source).values_list("pk", flat=True))
+    report.examined = (
+        len(scope)
+        if scope is not None
+        else Article.objects.filter(fingerprint__isnull=False).count()
+    )
+    pairs = set(_all_candidate_pairs(scope, report))
+    verified = _verify(pairs, report)
+    _record(verified, report, scope=scope)
+    report.regrouped = _regroup(None)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _candidate_pairs(ids: list[int], report: DedupeReport) -> set[tuple[int, int]]:
+    """Pairs of these articles with any article sharing a band key or the exact body."""
+    keys: dict[int, list[int]] = defaultdict(list)
+    for key, article_id in FingerprintBand.objects.filter(article_id__in=ids).values_list(
+        "key", "article_id"
+    ):
+        keys[key].append(article_id)
+    buckets: dict[int, set[int]] = defaultdict(set)
+    for key_chunk in _chunks(list(keys), 5000):
+        for key, article_id in FingerprintBand.objects.filter(key__in=key_chunk).values_list(
+            "key", "article_id"
+        ):
+            buckets[key].add(article_id)
+    pairs = set()
+    for key, members in buckets.items():
+        if len(members) > MAX_BUCKET:
+            report.skipped_buckets += 1
+            continue
+        for article_id in keys[key]:
+            pairs |= {_pair(article_id, other) for other in members if other != article_id}
+    hashes = dict(
+        Article.objects.filter(pk__in=ids)
+        .exclude(content_hash="")
+        .values_list("pk", "content_hash")
+    )
+    same_body = Article.objects.filter(content_hash__in=set(hashes.values()))
+    by_hash = defaultdict(set)
+    for pk, digest in same_body.values_list("pk", "content_hash")[: MAX_BUCKET * len(ids)]:
+        by_hash[digest].add(pk)
+    for article_id, digest in hashes.items():
+        pairs |= {_pair(article_id, other) for other in by_hash[digest] if other != article_id}
+    return pairs
+
+
+def _all_candidate_pairs(scope: set[int] | None, report: DedupeReport) -> Iterator:
+    """Every pair sharing a band key or an exact body, streamed from the index in key order
+    (touching `scope` when given)."""
+    rows = FingerprintBand.objects.order_by("key").values_list("key", "article_id")
+    yield from _bucket_pairs(rows.iterator(chunk_size=20000), scope, report)
+    rows = (
+        Article.objects.exclude(content_hash="")
+        .order_by("content_hash")
+        .values_list("content_hash", "pk")
+    )
+    yield from _bucket_pairs(rows.iterator(chunk_size=20000), scope, report)
+
+
+def _bucket_pairs(rows, scope: set[int] | None, report: DedupeReport) -> Iterator:
+    for _, group in groupby(rows, key=lambda row: row[0]):
+        members = [article_id for _, article_id in group]
+        if len(members) < 2:
+            continue
+        if len(members) > MAX_BUCKET:
+            report.skipped_buckets += 1
+            continue
+        members.sort()
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                if scope is None or first in scope or second in scope:
+                    yield (first, second)
+
+
+@dataclass(frozen=True)
+class _Verified:
+    pair: tuple[int, int]
+    verdict: Verdict
+    jaccard: float
+    containment: float
+    method: str
+
+
+def _verify(pairs: set[tuple[int, int]], report: DedupeReport) -> list[_Verified]:
+    """Exact similarity of every pair, loading each body once; pairs a person decided are
+    left out (nothing to compute: the decision stands)."""
+    decided = _decided(pairs)
+    pending = sorted(pairs - decided)
+    report.pairs_checked += len(pending)
+    needed = sorted({article_id for pair in pending for article_id in pair})
+    texts: dict[int, Text] = {}
+    sources: dict[int, int] = {}
+    for chunk in _chunks(needed, 500):
+        for pk, source_id, body in Article.objects.filter(pk__in=chunk).values_list(
+            "pk", "source_id", "body"
+        ):
+            texts[pk] = Text(body)
+            sources[pk] = source_id
+    results = []
+    for a, b in pending:
+        if a not in texts or b not in texts:
+            continue
+        similarity = compare(texts[a], texts[b], same_source=sources[a] == sources[b])
+        results.append(
+            _Verified(
+                pair=(a, b),
+                verdict=similarity.verdict,
+                jaccard=round(similarity.jaccard, 4),
+                containment=round(similarity.containment, 4),
+                method=similarity.method,
+            )
+        )
+    return results
+
+
+def _decided(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    decided = set()
+    firsts = sorted({a for a, _ in pairs})
+    for chunk in _chunks(firsts, 500):
+        rows = DuplicateCandidate.objects.filter(
+            article_a__in=chunk, status__in=[DuplicateStatus.CONFIRMED, DuplicateStatus.REJECTED]
+        ).values_list("article_a", "article_b")
+        decided |= set(rows) & pairs
+    return decided
+
+
+def _record(verified: list[_Verified], report: DedupeReport, *, scope: set[int] | None) -> None:
+    """Store the verified pairs as automatic links or pending candidates, and delete the
+    machine's pairs touching `scope` (None: all) that did not verify again."""
+    wanted = {v.pair: v for v in verified if v.verdict != Verdict.DISTINCT}
+    report.linked += sum(v.verdict == Verdict.LINK for v in wanted.values())
+    report.review += sum(v.verdict == Verdict.REVIEW for v in wanted.values())
+    existing = DuplicateCandidate.objects.filter(status__in=_MACHINE)
+    if scope is not None:
+        existing_rows = []
+        for chunk in _chunks(sorted(scope), 500):
+            existing_rows += list(existing.filter(Q(article_a__in=chunk) | Q(article_b__in=chunk)))
+    else:
+        existing_rows = list(existing)
+    by_pair = {(row.article_a_id, row.article_b_id): row for row in existing_rows}
+    with transaction.atomic():
+        # Every pair of the articles in scope was just considered: the machine's pairs
+        # that did not come out again no longer hold.
+        stale = [row.pk for pair, row in by_pair.items() if pair not in wanted]
+        for chunk in _chunks(stale, 500):
+            DuplicateCandidate.objects.filter(pk__in=chunk).delete()
+        report.removed += len(stale)
+        new = []
+        for pair, v in wanted.items():
+            status = DuplicateStatus.AUTO if v.verdict == Verdict.LINK else DuplicateStatus.PENDING
+            row = by_pair.get(pair)
+            if row is None:
+                new.append(
+                    DuplicateCandidate(
+                        article_a_id=pair[0],
+                        article_b_id=pair[1],
+                        similarity=v.jaccard,
+                        containment=v.containment,
+                        method=v.method,
+                        status=status,
+                    )
+                )
+            elif (row.status, row.similarity, row.containment, row.method) != (
+                status,
+                v.jaccard,
+                v.containment,
+                v.method,
+            ):
+                row.status, row.similarity, row.containment, row.method = (
+                    status,
+                    v.jaccard,
+                    v.containment,
+                    v.method,
+                )
+                row.save()
+        # A pair decided meanwhile by a person (another process) wins: ignore_conflicts.
+        DuplicateCandidate.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+
+
+# --- Groups ---------------------------------------------------------------------------------
+
+
+def _regroup(seeds: set[int] | None) -> int:
+    """Derive the groups of the components containing `seeds` (None: every group) from
+    the pairs, and point each member at its canonical. Returns how many articles changed."""
+    if seeds is None:
+        edges = list(
+            DuplicateCandidate.objects.filter(status__in=_LINKING).values_list(
+                "article_a", "article_b", "status", "canonical", "decided_at", "similarity"
+            )
+        )
+        nodes = {a for a, *_ in edges} | {b for _, b, *_ in edges}
+        nodes |= set(Article.objects.duplicates().values_list("pk", flat=True))
+    else:
+        nodes, edges = _component(seeds)
+    if not nodes:
+        return 0
+    rejected = _rejected_among(nodes)
+    wanted = _canonicals(nodes, edges, rejected)
+    return _point(wanted)
+
+
+def _component(seeds: set[int]) -> tuple[set[int], list[tuple]]:
+    """Everything connected to `seeds` by linking pairs, or by current group membership
+    (so articles that leave a group are pointed back at themselves)."""
+    nodes: set[int] = set()
+    edges: dict[tuple[int, int], tuple] = {}
+    frontier = set(seeds)
+    while frontier:
+        nodes |= frontier
+        found: set[int] = set()
+        for chunk in _chunks(sorted(frontier), 500):
+            rows = DuplicateCandidate.objects.filter(
+                Q(article_a__in=chunk) | Q(article_b__in=chunk), status__in=_LINKING
+            ).values_list(
+                "article_a", "article_b", "status", "canonical", "decided_at", "similarity"
+            )
+            for row in rows:
+                edges[(row[0], row[1])] = row
+                found |= {row[0], row[1]}
+            roots = Article.objects.filter(pk__in=chunk, duplicate_of__isnull=False).values_list(
+                "duplicate_of", flat=True
+            )
+            found |= set(roots)
+            found |= set(
+                Article.objects.filter(duplicate_of__in=chunk).values_list("pk", flat=True)
+            )
+        frontier = found - nodes
+    return nodes, list(edges.values())
+
+
+def _rejected_among(nodes: set[int]) -> dict[int, set[int]]:
+    rejected: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunks(sorted(nodes), 500):
+        rows = DuplicateCandidate.objects.filter(
+            Q(article_a__in=chunk) | Q(article_b__in=chunk), status=DuplicateStatus.REJECTED
+        ).values_list("article_a", "article_b")
+        for a, b in rows:
+            rejected[a].add(b)
+            rejected[b].add(a)
+    return rejected
+
+
+def _canonicals(nodes: set[int], edges: list[tuple], rejected: dict[int, set[int]]) -> dict:
+    """Union the pairs (confirmed first, then automatic by similarity) unless that would put
+    a rejected pair in one group; then choose each group's canonical."""
+    parent = {node: node for node in nodes}
+    members = {node: {node} for node in nodes}
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def order(edge):
+        _, _, status, _, decided_at, similarity = edge
+        return (status != DuplicateStatus.CONFIRMED, -(similarity or 0))
+
+    chosen: list[tuple[datetime, int]] = []
+    for a, b, status, canonical, decided_at, _ in sorted(edges, key=order):
+        if status == DuplicateStatus.CONFIRMED and canonical:
+            chosen.append((decided_at or timezone.now(), canonical))
+        root_a, root_b = find(a), find(b)
+        if root_a == root_b:
+            continue
+        small, large = sorted((root_a, root_b), key=lambda root: len(members[root]))
+        if any(rejected.get(node, set()) & members[large] for node in members[small]):
+            continue
+        parent[small] = large
+        members[large] |= members.pop(small)
+
+    info = _canonical_info(nodes)
+    # A person's choice of canonical wins, the latest one if a group has several.
+    choice = {find(canonical): canonical for _, canonical in sorted(chosen)}
+    wanted = {}
+    for root, group in members.items():
+        if len(group) == 1:
+            wanted[root] = None
+            continue
+        canonical = choice.get(root) or min(group, key=lambda node: info[node])
+        for node in group:
+            wanted[node] = None if node == canonical else canonical
+    return wanted
+
+
+def _canonical_info(nodes: set[int]) -> dict[int, tuple]:
+    """Sort keys: earliest published (unknown dates last), more reliable source, earliest
+    imported, smallest id."""
+    rows = []
+    for chunk in _chunks(sorted(nodes), 500):
+        rows += list(
+            Article.objects.filter(pk__in=chunk).values_list(
+                "pk", "published_at", "imported_at", "source_id"
+            )
+        )
+    source_ids = {source_id for *_, source_id in rows}
+    grades = dict(
+        Source.objects.filter(pk__in=source_ids)
+        .with_current_grade()
+        .values_list("pk", "current_grade")
+    )
+    return {
+        pk: (
+            published_at is None,
+            published_at or imported_at,
+            _GRADE_RANK.get(grades.get(source_id), 4),
+            imported_at,
+            pk,
+        )
+        for pk, published_at, imported_at, source_id in rows
+    }
+
+
+def _point(wanted: dict[int, int | None]) -> int:
+    """Set `duplicate_of` where it differs, with a history record per article."""
+    current = {}
+    for chunk in _chunks(sorted(wanted), 500):
+        current.update(Article.objects.filter(pk__in=chunk).values_list("pk", "duplicate_of"))
+    changed = [pk for pk, target in wanted.items() if pk in current and current[pk] != target]
+    for chunk in _chunks(changed, 500):
+        articles = list(Article.objects.filter(pk__in=chunk).defer("raw", "fingerprint"))
+        for article in articles:
+            article.duplicate_of_id = wanted[article.pk]
+        with transaction.atomic():
+            # Members leaving their canonical first, so no article ever points at a duplicate.
+            bulk_update_with_history(
+                articles,
+                Article,
+                ["duplicate_of"],
+                batch_size=500,
+                default_change_reason="dedupe: group recomputed",
+            )
+    return len(changed)
+
+
+# --- Decisions ------------------------------------------------------------------------------
+
+
+def decide(
+    *, candidate: DuplicateCandidate, confirm: bool, by, canonical: Article | None = None
+) -> DuplicateCandidate:
+    """An Editor confirms (choosing the canonical, by default the rule's choice) or rejects
+    a pair; the whole group follows in the same transaction."""
+    if not by.has_perm("articles.decide_duplicatecandidate"):
+        raise PermissionDenied("Only Editors decide duplicates.")
+    pair = {candidate.article_a_id, candidate.article_b_id}
+    if canonical is not None and canonical.pk not in pair:
+        raise ValidationError({"canonical": "The canonical article must be one of the pair."})
+    with transaction.atomic():
+        candidate = DuplicateCandidate.objects.select_for_update().get(pk=candidate.pk)
+        candidate.status = DuplicateStatus.CONFIRMED if confirm else DuplicateStatus.REJECTED
+        candidate.canonical = canonical if confirm else None
+        candidate.decided_by = by
+        candidate.decided_at = timezone.now()
+        candidate._history_user = by
+        candidate.save()
+        _regroup(pair)
+    return candidate
+
+
+def propose(*, candidate: DuplicateCandidate, proposal: str, by) -> DuplicateCandidate:
+    """An Analyst suggests what an Editor should decide for a pending pair."""
+    if not by.has_perm("articles.add_duplicatecandidate"):
+        raise PermissionDenied("Viewers cannot propose decisions.")
+    if proposal not in (Proposal.CONFIRM, Proposal.REJECT):
+        raise ValidationError({"proposal": "Propose to confirm or to reject."})
+    if candidate.status != DuplicateStatus.PENDING:
+        raise ValidationError("This pair has already been decided.")
+    candidate.proposal = proposal
+    candidate.proposed_by = by
+    candidate._history_user = by
+    candidate.save(update_fields=["proposal", "proposed_by"])
+    return candidate
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

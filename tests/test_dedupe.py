@@ -1,0 +1,373 @@
+"""Near-duplicate detection: verification on real article text, and the dedupe service's
+links, candidates, groups and decisions on a real database (both SQLite and PostgreSQL)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.dedupe import SCHEME, Fingerprint, Text, Verdict, compare, fingerprint
+from articles.models import Article, DuplicateCandidate, DuplicateStatus, FingerprintBand
+from articles.services.duplicates import decide, dedupe_articles, propose, rebuild
+from articles.services.imports import import_paths
+from tests.factories import ArticleFactory, SourceFactory, SourceRatingFactory
+
+EXTRACTION = Path(settings.BASE_DIR) / "tests" / "data" / "extraction"
+
+
+def _real_text(name: str) -> str:
+    """A real article's clean text (the gold text of the extraction tests)."""
+    return (EXTRACTION / f"{name}.txt").read_text(encoding="utf-8").strip()
+
+
+STORY = _real_text("en_cnn")
+OTHER = _real_text("en_cleveland")
+THIRD = _real_text("en_fox13now")
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _wrapped(text: str) -> str:
+    header = "Home | World | Business | Sport\nShare on Facebook Share on X"
+    footer = (
+        "Subscribe to the Evening Ledger newsletter for the day's top stories.\n"
+        "© 2026 Evening Ledger. All rights reserved."
+    )
+    return f"{header}\n{text}\n{footer}"
+
+
+def _copyedited(text: str) -> str:
+    edits = [(" said ", " stated "), (" the ", " the "), (" and ", " & "), (" on ", " upon ")]
+    for old, new in edits:
+        text = text.replace(old, new, 1)
+    return text
+
+
+def _teaser(text: str) -> str:
+    return "\n".join(_paragraphs(text)[:2]) + "\nRead the full story at the Evening Ledger."
+
+
+def _rewrite(text: str) -> str:
+    paragraphs = _paragraphs(text)
+    intro = _paragraphs(THIRD)[0]
+    return "\n".join([intro, *paragraphs[:3], *paragraphs[4:]])
+
+
+# --- Verification on real text (no database) ------------------------------------------------
+
+
+def test_an_exact_copy_is_linked():
+    similarity = compare(Text(STORY), Text(STORY), same_source=False)
+    assert similarity.jaccard == 1.0 and similarity.verdict == Verdict.LINK
+
+
+def test_a_copy_under_another_outlets_boilerplate_is_linked():
+    similarity = compare(Text(STORY), Text(_wrapped(STORY)), same_source=False)
+    assert similarity.verdict == Verdict.LINK
+
+
+def test_a_copy_edited_copy_is_linked():
+    edited = _copyedited(STORY)
+    assert edited != STORY
+    assert compare(Text(STORY), Text(edited), same_source=False).verdict == Verdict.LINK
+
+
+def test_a_teaser_is_matched_by_containment_not_jaccard():
+    similarity = compare(Text(STORY), Text(_teaser(STORY)), same_source=False)
+    assert similarity.jaccard < 0.5
+    assert similarity.containment >= 0.8
+    assert similarity.verdict in (Verdict.LINK, Verdict.REVIEW)
+
+
+def test_a_rewrite_with_a_new_intro_and_a_dropped_paragraph_is_at_least_reviewed():
+    similarity = compare(Text(STORY), Text(_rewrite(STORY)), same_source=False)
+    assert similarity.verdict in (Verdict.LINK, Verdict.REVIEW)
+
+
+def test_different_articles_are_distinct():
+    assert compare(Text(STORY), Text(OTHER), same_source=False).verdict == Verdict.DISTINCT
+    assert compare(Text(STORY), Text(THIRD), same_source=False).verdict == Verdict.DISTINCT
+
+
+FOOTER = "\n".join(
+    [
+        "About the Daily Bulletin: we are an independent newsroom serving the valley since 1998,"
+        " funded by readers and committed to accurate, fair and fearless local journalism.",
+        "Get our morning briefing in your inbox every weekday: the stories that matter to the"
+        " valley, the weather, the traffic and the council decisions you need to know about.",
+        "Comment policy: we welcome civil debate. Comments that insult other readers, reveal"
+        " private information or promote products are removed by our moderators without notice.",
+        "Related: Council approves new budget for road repairs after long debate in chamber",
+        "Related: Local school wins regional science fair with project on river pollution",
+    ]
+)
+
+
+def _short(text: str) -> str:
+    return " ".join(" ".join(_paragraphs(text)).split()[:70])
+
+
+def test_two_short_articles_of_one_outlet_with_a_large_shared_footer_are_distinct():
+    a = f"{_short(OTHER)}\n{FOOTER}"
+    b = f"{_short(THIRD)}\n{FOOTER}"
+    # Measured on the whole text the footer dominates ...
+    assert compare(Text(a), Text(b), same_source=False).verdict != Verdict.DISTINCT
+    # ... but within one source the shared lines are its template, not the story.
+    similarity = compare(Text(a), Text(b), same_source=True)
+    assert similarity.own_parts
+    assert similarity.verdict == Verdict.DISTINCT
+
+
+def test_within_one_source_a_copy_and_an_edit_are_still_linked():
+    a = f"{STORY}\n{FOOTER}"
+    assert compare(Text(a), Text(a), same_source=True).verdict == Verdict.LINK
+    edited = f"{_copyedited(STORY)}\n{FOOTER}"
+    assert compare(Text(a), Text(edited), same_source=True).verdict == Verdict.LINK
+
+
+def test_the_fingerprint_round_trips_and_copies_share_band_keys():
+    fp = fingerprint(STORY)
+    assert Fingerprint.from_bytes(fp.to_bytes()).band_keys() == fp.band_keys()
+    assert set(fingerprint(_wrapped(STORY)).band_keys()) & set(fp.band_keys())
+    # A teaser shares the opening: the lead bands find it.
+    assert set(fingerprint(_teaser(STORY)).band_keys()) & set(fp.band_keys())
+    assert not set(fingerprint(OTHER).band_keys()) & set(fp.band_keys())
+
+
+def test_a_fingerprint_of_another_scheme_is_refused():
+    with pytest.raises(ValueError, match="current scheme"):
+        Fingerprint.from_bytes(b"\x00" * 40)
+
+
+# --- The service ----------------------------------------------------------------------------
+
+NOW = timezone.now().replace(microsecond=0)
+
+
+def _article(body: str, *, source=None, published_at=NOW, **fields) -> Article:
+    """An article as an import leaves it: fingerprinted, its band keys indexed."""
+    from articles.services.duplicates import store_fingerprints
+
+    article = ArticleFactory(
+        body=body, source=source or SourceFactory(), published_at=published_at, **fields
+    )
+    store_fingerprints([(article.pk, body)])
+    return article
+
+
+def _status(a: Article, b: Article) -> str | None:
+    first, second = sorted([a.pk, b.pk])
+    row = DuplicateCandidate.objects.filter(article_a=first, article_b=second).first()
+    return row.status if row else None
+
+
+def _canonical_of(article: Article) -> int:
+    article.refresh_from_db()
+    return article.duplicate_of_id or article.pk
+
+
+@pytest.mark.django_db
+def test_import_fingerprints_every_article_and_links_a_republished_copy(tmp_path):
+    wire, ledger = tmp_path / "wire", tmp_path / "ledger"
+    wire.mkdir(), ledger.mkdir()
+    (wire / "original.txt").write_text(f"Original headline\n\n{STORY}", encoding="utf-8")
+    (wire / "other.txt").write_text(f"Other headline\n\n{OTHER}", encoding="utf-8")
+    copy_text = _wrapped(_copyedited(STORY))
+    (ledger / "copy.txt").write_text(f"Copied headline\n\n{copy_text}", encoding="utf-8")
+
+    first = import_paths([wire], source="Wire Service", workers=1)
+    second = import_paths([ledger], source="Evening Ledger", workers=1)
+
+    assert (first.imported, second.imported) == (2, 1)
+    assert (first.dedupe.linked, second.dedupe.linked) == (0, 1)
+    articles = {a.title: a for a in Article.objects.all()}
+    assert all(a.fingerprint_scheme == SCHEME and a.fingerprint for a in articles.values())
+    assert FingerprintBand.objects.filter(article=articles["Other headline"]).exists()
+    copy, original = articles["Copied headline"], articles["Original headline"]
+    assert copy.duplicate_of_id == original.pk  # published at the same time: imported first
+    assert original.duplicate_of_id is None and articles["Other headline"].duplicate_of_id is None
+    assert _status(copy, original) == DuplicateStatus.AUTO
+    assert second.batch_id and copy.import_batch.duplicate_count == 1
+
+
+@pytest.mark.django_db
+def test_an_exact_copy_from_another_source_is_linked_and_the_earliest_is_canonical():
+    later = _article(STORY, published_at=NOW)
+    earlier = _article(STORY, published_at=NOW - timedelta(hours=3))
+
+    dedupe_articles(ids=[later.pk, earlier.pk])
+
+    assert _canonical_of(later) == earlier.pk
+    assert _canonical_of(earlier) == earlier.pk
+
+
+@pytest.mark.django_db
+def test_a_teaser_and_a_rewrite_become_candidates_or_links_and_unrelated_stay_apart():
+    original = _article(STORY)
+    teaser = _article(_teaser(STORY))
+    rewrite = _article(_rewrite(STORY))
+    unrelated = _article(OTHER)
+
+    dedupe_articles(ids=[original.pk, teaser.pk, rewrite.pk, unrelated.pk])
+
+    assert _status(original, teaser) in (DuplicateStatus.AUTO, DuplicateStatus.PENDING)
+    assert _status(original, rewrite) in (DuplicateStatus.AUTO, DuplicateStatus.PENDING)
+    assert _status(original, unrelated) is None
+    assert _canonical_of(unrelated) == unrelated.pk
+
+
+@pytest.mark.django_db
+def test_same_source_short_articles_with_a_shared_footer_are_not_paired():
+    outlet = SourceFactory(name="Daily Bulletin")
+    a = _article(f"{_short(OTHER)}\n{FOOTER}", source=outlet)
+    b = _article(f"{_short(THIRD)}\n{FOOTER}", source=outlet)
+
+    dedupe_articles(ids=[a.pk, b.pk])
+
+    assert _status(a, b) is None
+    assert _canonical_of(a) == a.pk and _canonical_of(b) == b.pk
+
+
+@pytest.mark.django_db
+def test_ties_on_date_go_to_the_more_reliable_source_then_the_earliest_imported():
+    reliable, doubtful = SourceFactory(), SourceFactory()
+    SourceRatingFactory(source=reliable, grade="A")
+    SourceRatingFactory(source=doubtful, grade="D")
+    first_doubtful = _article(STORY, source=doubtful, imported_at=NOW - timedelta(days=1))
+    then_reliable = _article(STORY, source=reliable, imported_at=NOW)
+    dedupe_articles(ids=[first_doubtful.pk, then_reliable.pk])
+    assert _canonical_of(first_doubtful) == then_reliable.pk
+
+    a = _article(OTHER, published_at=None, imported_at=NOW)
+    b = _article(OTHER, published_at=None, imported_at=NOW - timedelta(hours=1))
+    dedupe_articles(ids=[a.pk, b.pk])
+    assert _canonical_of(a) == b.pk
+
+
+@pytest.mark.django_db
+def test_when_two_groups_merge_every_member_points_at_the_new_canonical():
+    # Group 1: the story and its wrapped copy. Group 2: a teaser published earlier.
+    story = _article(STORY, published_at=NOW)
+    wrapped = _article(_wrapped(STORY), published_at=NOW + timedelta(hours=1))
+    dedupe_articles(ids=[story.pk, wrapped.pk])
+    assert _canonical_of(wrapped) == story.pk
+
+    earliest = _article(_copyedited(STORY), published_at=NOW - timedelta(days=1))
+    dedupe_articles(ids=[earliest.pk])
+
+    for member in (story, wrapped):
+        member.refresh_from_db()
+        assert member.duplicate_of_id == earliest.pk  # directly: groups never chain
+    earliest.refresh_from_db()
+    assert earliest.duplicate_of_id is None
+    assert not Article.objects.filter(duplicate_of__duplicate_of__isnull=False).exists()
+    assert story.history.filter(duplicate_of=earliest.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_rejected_pair_is_never_suggested_or_linked_again(editor):
+    a = _article(STORY)
+    b = _article(_wrapped(STORY))
+    dedupe_articles(ids=[a.pk, b.pk])
+    pair = DuplicateCandidate.objects.get()
+    decide(candidate=pair, confirm=False, by=editor)
+    assert _canonical_of(a) == a.pk and _canonical_of(b) == b.pk
+
+    rebuild()
+    dedupe_articles(ids=[a.pk, b.pk])
+
+    assert DuplicateCandidate.objects.get().status == DuplicateStatus.REJECTED
+    assert _canonical_of(a) == a.pk and _canonical_of(b) == b.pk
+
+    # A third copy links to one of them, but never pulls the rejected pair into one group.
+    c = _article(_copyedited(STORY))
+    dedupe_articles(ids=[c.pk])
+    assert _canonical_of(a) != _canonical_of(b)
+
+
+@pytest.mark.django_db
+def test_a_confirmed_pair_and_the_chosen_canonical_survive_a_rebuild(editor):
+    a = _article(STORY, published_at=NOW - timedelta(days=2))
+    b = _article(_teaser(STORY), published_at=NOW)
+    dedupe_articles(ids=[a.pk, b.pk])
+    pair = DuplicateCandidate.objects.get()
+    decide(candidate=pair, confirm=True, by=editor, canonical=b)
+    assert _canonical_of(a) == b.pk
+
+    rebuild()
+
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.CONFIRMED and pair.decided_by == editor
+    assert _canonical_of(a) == b.pk
+    assert pair.history.filter(status=DuplicateStatus.CONFIRMED, history_user=editor).exists()
+
+
+@pytest.mark.django_db
+def test_rebuild_is_idempotent_and_removes_what_no_longer_holds():
+    a = _article(STORY)
+    b = _article(_wrapped(STORY))
+    c = _article(OTHER)
+    first = rebuild()
+    assert first.linked == 1 and _canonical_of(b) == _canonical_of(a)
+    rows = list(DuplicateCandidate.objects.values_list("article_a", "article_b", "status"))
+    history = Article.history.count()
+
+    second = rebuild()
+
+    assert second.regrouped == 0 and second.removed == 0
+    assert list(DuplicateCandidate.objects.values_list("article_a", "article_b", "status")) == rows
+    assert Article.history.count() == history
+
+    # The copy's body changes to another story: the stale link goes on the next rebuild.
+    from articles.services.duplicates import store_fingerprints
+
+    Article.objects.filter(pk=b.pk).update(body=THIRD)
+    store_fingerprints([(b.pk, THIRD)])
+    third = rebuild()
+    assert third.removed == 1
+    assert _canonical_of(b) == b.pk and _canonical_of(a) == a.pk and _canonical_of(c) == c.pk
+
+
+@pytest.mark.django_db
+def test_checking_one_article_costs_the_same_queries_in_a_small_and_a_larger_desk():
+    def queries_for_one_new_article() -> int:
+        article = _article(_copyedited(STORY) + f"\nUpdate {Article.objects.count()}.")
+        with CaptureQueriesContext(connection) as captured:
+            dedupe_articles(ids=[article.pk])
+        assert not any("body" in q["sql"] and "LIKE" in q["sql"] for q in captured)
+        return len(captured)
+
+    _article(STORY)
+    small = queries_for_one_new_article()
+    for index in range(30):
+        _article(f"{OTHER}\nNote {index}: {THIRD[: 40 + index]}")
+    larger = queries_for_one_new_article()
+    assert small == larger
+
+
+@pytest.mark.django_db
+def test_only_editors_decide_and_viewers_cannot_propose(viewer, analyst, editor):
+    a, b = _article(STORY), _article(_teaser(STORY))
+    dedupe_articles(ids=[a.pk, b.pk])
+    pair = DuplicateCandidate.objects.get()
+    DuplicateCandidate.objects.filter(pk=pair.pk).update(status=DuplicateStatus.PENDING)
+    pair.refresh_from_db()
+
+    with pytest.raises(PermissionDenied):
+        decide(candidate=pair, confirm=True, by=analyst)
+    with pytest.raises(PermissionDenied):
+        propose(candidate=pair, proposal="confirm", by=viewer)
+
+    propose(candidate=pair, proposal="reject", by=analyst)
+    pair.refresh_from_db()
+    assert (pair.proposal, pair.proposed_by, pair.status) == ("reject", analyst, "pending")
+    decide(candidate=pair, confirm=True, by=editor)
+    pair.refresh_from_db()
+    assert pair.status == DuplicateStatus.CONFIRMED
