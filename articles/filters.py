@@ -1,0 +1,139 @@
+"""The filters of the article list (`/articles/`), bound to the query string.
+
+By default the list shows what `Article.objects.visible()` shows: canonical articles that
+are not archived. Two toggles widen it (`duplicates=1`, `archived=1`); every other filter
+narrows it. Nothing here searches article bodies: `title` matches the title only.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
+from django.utils import timezone
+
+from articles.models import Article, ArticleStatus, Source, Tag
+
+
+class ToggleInput(forms.CheckboxInput):
+    """A checkbox whose `0`/`false` in a hand-written query string also means off."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"value": "1", **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name) -> bool:
+        value = data.get(name)
+        return isinstance(value, str) and value.lower() in {"1", "on", "true", "yes"}
+
+
+class ToggleFilter(django_filters.BooleanFilter):
+    field_class = forms.BooleanField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", ToggleInput)
+        super().__init__(*args, **kwargs)
+
+
+class SourceField(forms.CharField):
+    """A source given as text: its exact name or an alias in any case (what a person types,
+    or picks from the autocomplete list), or its id (what a link carries). A name wins over
+    an id, so a source called "1843" is found by its name. Cleans to a `Source`."""
+
+    def clean(self, value) -> Source | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        source = resolve_source(text)
+        if source is None:
+            raise ValidationError("No source is named “%(name)s”.", params={"name": text})
+        return source
+
+
+def resolve_source(text: str) -> Source | None:
+    """The source `text` names (exact case first), else the source with that id."""
+    named = list(Source.objects.named(text).only("name")[:10])
+    if named:
+        exact = [source for source in named if source.name == text]
+        return (exact or named)[0]
+    if text.isdigit():
+        return Source.objects.filter(pk=int(text)).only("name").first()
+    return None
+
+
+class SourceFilter(django_filters.Filter):
+    field_class = SourceField
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the current time zone: comparing the timestamp
+    column with a timestamp (not its date) keeps the index usable."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Always bound: with no data at all it still applies the default (visible articles),
+    where an unbound django-filter FilterSet would apply nothing."""
+
+    title = django_filters.CharFilter(lookup_expr="icontains", label="Title contains")
+    source = SourceFilter(
+        label="Source",
+        help_text="Its exact name or an alias; suggestions appear as you type.",
+        widget=forms.TextInput(
+            attrs={
+                # static/js/source-autocomplete.js fills the datalist from this URL.
+                "list": "source-options",
+                "data-autocomplete-url": reverse_lazy("source-autocomplete"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+    status = django_filters.ChoiceFilter(choices=ArticleStatus.choices, empty_label="Any")
+    language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
+    tag = django_filters.CharFilter(field_name="tags__name", method="with_tag", label="Tag")
+    published_from = django_filters.DateFilter(
+        field_name="published_at", method="on_or_after", label="From", widget=_date_input()
+    )
+    published_to = django_filters.DateFilter(
+        field_name="published_at", method="on_or_before", label="To", widget=_date_input()
+    )
+    imported_from = django_filters.DateFilter(
+        field_name="imported_at", method="on_or_after", label="From", widget=_date_input()
+    )
+    imported_to = django_filters.DateFilter(
+        field_name="imported_at", method="on_or_before", label="To", widget=_date_input()
+    )
+    duplicates = ToggleFilter(label="Show duplicates", method="show_duplicates")
+    archived = ToggleFilter(label="Include archived", method="include_archived")
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__({} if data is None else data, *args, **kwargs)
+
+    def with_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Tag names are unique regardless of case, so the join adds no repeated rows.
+        return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
+
+    def on_or_after(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.filter(**{f"{name}__gte": _start_of(value)})
+
+    def on_or_before(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        return queryset.filter(**{f"{name}__lt": _start_of(value + timedelta(days=1))})
+
+    def show_duplicates(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset if value else queryset.canonical()
+
+    def include_archived(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # Asking for the archived status is asking to see archived articles.
+        if value or self.form.cleaned_data.get("status") == ArticleStatus.ARCHIVED:
+            return queryset
+        return queryset.exclude(status=ArticleStatus.ARCHIVED)
