@@ -1,4 +1,4 @@
-"""The filters of the article list (`/articles/`), bound to the query string.
+"""The filters of the lists (`/articles/`, `/duplicates/`), bound to the query string.
 
 By default the list shows what `Article.objects.visible()` shows: canonical articles that
 are not archived. Two toggles widen it (`duplicates=1`, `archived=1`); every other filter
@@ -10,11 +10,19 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 
-from articles.models import Article, ArticleStatus, Source, Tag
+from articles.models import (
+    Article,
+    ArticleStatus,
+    DuplicateCandidate,
+    DuplicateStatus,
+    Proposal,
+    Source,
+    Tag,
+)
 
 
 class ToggleInput(forms.CheckboxInput):
@@ -137,3 +145,66 @@ class ArticleFilter(django_filters.FilterSet):
         if value or self.form.cleaned_data.get("status") == ArticleStatus.ARCHIVED:
             return queryset
         return queryset.exclude(status=ArticleStatus.ARCHIVED)
+
+
+SIMILARITY_BANDS = {
+    "high": ("80% or more", 0.8, None),
+    "medium": ("50–80%", 0.5, 0.8),
+    "low": ("under 50%", None, 0.5),
+}
+
+
+class DuplicateFilter(django_filters.FilterSet):
+    """The review queue's filters. Without a status in the query string it shows the
+    pending pairs: the work waiting for a person."""
+
+    status = django_filters.ChoiceFilter(
+        choices=DuplicateStatus.choices, empty_label="Any status", label="Status"
+    )
+    band = django_filters.ChoiceFilter(
+        choices=[(key, label) for key, (label, _, _) in SIMILARITY_BANDS.items()],
+        method="in_band",
+        empty_label="Any similarity",
+        label="Similarity",
+    )
+    source = SourceFilter(
+        label="Source (either article)",
+        method="from_source",
+        help_text="Its exact name or an alias; suggestions appear as you type.",
+        widget=ArticleFilter.base_filters["source"].extra["widget"],
+    )
+    proposal = django_filters.ChoiceFilter(
+        choices=[(Proposal.CONFIRM, "Confirm"), (Proposal.REJECT, "Reject")],
+        empty_label="Any",
+        label="Analyst's proposal",
+    )
+    found_from = django_filters.DateFilter(
+        field_name="created_at", method="on_or_after", label="From", widget=_date_input()
+    )
+    found_to = django_filters.DateFilter(
+        field_name="created_at", method="on_or_before", label="To", widget=_date_input()
+    )
+
+    class Meta:
+        model = DuplicateCandidate
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = {} if data is None else data.copy()
+        if "status" not in data:
+            data["status"] = DuplicateStatus.PENDING
+        super().__init__(data, *args, **kwargs)
+
+    def in_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        _, low, high = SIMILARITY_BANDS[value]
+        if low is not None:
+            queryset = queryset.filter(similarity__gte=low)
+        if high is not None:
+            queryset = queryset.filter(similarity__lt=high)
+        return queryset
+
+    def from_source(self, queryset: QuerySet, name: str, value: Source) -> QuerySet:
+        return queryset.filter(Q(article_a__source=value) | Q(article_b__source=value))
+
+    on_or_after = ArticleFilter.on_or_after
+    on_or_before = ArticleFilter.on_or_before

@@ -16,7 +16,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from articles.querysets import ArticleQuerySet, ClaimQuerySet, SourceQuerySet
+from articles.querysets import (
+    ArticleQuerySet,
+    ClaimQuerySet,
+    DuplicateCandidateQuerySet,
+    SourceQuerySet,
+)
 
 
 def _choice_check(field: str, choices: type[models.Choices], name: str) -> models.CheckConstraint:
@@ -363,6 +368,7 @@ class DuplicateCandidate(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = DuplicateCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-similarity", "id"]

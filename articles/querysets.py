@@ -138,3 +138,34 @@ class ArticleQuerySet(models.QuerySet):
 class ClaimQuerySet(models.QuerySet):
     def with_counts(self) -> "ClaimQuerySet":
         return self.annotate(n_appearances=Count("appearances", distinct=True))
+
+
+class DuplicateCandidateQuerySet(models.QuerySet):
+    def _with_articles(self) -> "DuplicateCandidateQuerySet":
+        from articles.models import SourceRating
+
+        def grade(side: str) -> Subquery:
+            latest = SourceRating.objects.filter(
+                source=OuterRef(f"article_{side}__source_id")
+            ).order_by("-rated_at", "-id")
+            return Subquery(latest.values("grade")[:1])
+
+        return self.select_related(
+            "article_a__source", "article_b__source", "proposed_by", "decided_by"
+        ).annotate(grade_a=grade("a"), grade_b=grade("b"))
+
+    def for_list(self) -> "DuplicateCandidateQuerySet":
+        """A row of the review queue: both articles' titles, sources and grades; no text."""
+        text = [f"article_{side}__{field}" for side in "ab" for field in ARTICLE_TEXT_FIELDS]
+        sources = [
+            f"article_{side}__source__{field}"
+            for side in "ab"
+            for field in ("notes", "boilerplate")
+        ]
+        return self._with_articles().defer(*text, *sources)
+
+    def for_review(self) -> "DuplicateCandidateQuerySet":
+        """The review page: both articles with their bodies (not the raw input)."""
+        return self._with_articles().defer(
+            "article_a__raw", "article_b__raw", "article_a__fingerprint", "article_b__fingerprint"
+        )

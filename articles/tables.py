@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from articles.models import Article, ReliabilityGrade
+from articles.models import Article, DuplicateCandidate, ReliabilityGrade
 
 PER_PAGE = 50
 UNTITLED = "(untitled)"
@@ -75,3 +75,67 @@ class ArticleTable(tables.Table):
             record.source.name,
             grade_label(record.source_grade),
         )
+
+
+class DuplicateTable(tables.Table):
+    """The review queue: most similar pairs first."""
+
+    first = tables.Column(accessor="article_a", verbose_name="Article", order_by=("article_a",))
+    second = tables.Column(accessor="article_b", verbose_name="Similar article", orderable=False)
+    similarity = tables.Column(verbose_name="Similarity", order_by=("similarity", "id"))
+    containment = tables.Column(verbose_name="Containment", order_by=("containment", "id"))
+    status = tables.Column(order_by=("status", "id"))
+    proposal = tables.Column(verbose_name="Proposal", orderable=False)
+    found = tables.DateTimeColumn(
+        accessor="created_at", verbose_name="Found", format="Y-m-d H:i", order_by=("created_at",)
+    )
+    review = tables.Column(accessor="pk", verbose_name="", orderable=False)
+
+    class Meta:
+        model = DuplicateCandidate
+        fields = ()
+        sequence = (
+            "first",
+            "second",
+            "similarity",
+            "containment",
+            "status",
+            "proposal",
+            "found",
+            "review",
+        )
+        order_by = "-similarity"
+        empty_text = "No pairs match these filters."
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
+
+    def render_first(self, record: DuplicateCandidate) -> SafeString:
+        return _article_cell(record.article_a, record.grade_a)
+
+    def render_second(self, record: DuplicateCandidate) -> SafeString:
+        return _article_cell(record.article_b, record.grade_b)
+
+    def render_similarity(self, value: float) -> str:
+        return f"{value:.0%}"
+
+    def render_containment(self, value: float) -> str:
+        return f"{value:.0%}"
+
+    def render_proposal(self, record: DuplicateCandidate) -> str:
+        if not record.proposal:
+            return "—"
+        return f"{record.get_proposal_display()} ({record.proposed_by.get_username()})"
+
+    def render_review(self, value: int) -> SafeString:
+        return format_html('<a href="{}">Review</a>', reverse("duplicate-review", args=[value]))
+
+
+def _article_cell(article: Article, grade: str | None) -> SafeString:
+    return format_html(
+        '<a href="{}">{}</a><br><span class="source">{}</span> <span class="grade">{}</span>',
+        reverse("article-detail", args=[article.pk]),
+        article.title or "(untitled)",
+        article.source.name,
+        grade_label(grade),
+    )

@@ -527,3 +527,9 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def rule_canonical(a: Article, b: Article) -> Article:
+    """Which of two articles the rule would make canonical (the default of a confirmation)."""
+    info = _canonical_info({a.pk, b.pk})
+    return a if info[a.pk] <= info[b.pk] else b

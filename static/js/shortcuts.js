@@ -1,0 +1,26 @@
+// Single-key shortcuts for a page: an element with data-shortcut="k" is clicked when "k"
+// is pressed, a form with data-shortcut-form="k" is submitted. Keys typed into a field, or
+// with a modifier, are left alone. Turned off when <body data-shortcuts="off">.
+(function () {
+  "use strict";
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (document.body.dataset.shortcuts === "off" || typing(event.target)) return;
+    var key = event.key;
+    if (!/^[a-z]$/.test(key)) return;
+    var form = document.querySelector('form[data-shortcut-form="' + key + '"]');
+    if (form) {
+      event.preventDefault();
+      form.requestSubmit();
+      return;
+    }
+    var element = document.querySelector('[data-shortcut="' + key + '"]');
+    if (element) {
+      event.preventDefault();
+      element.click();
+    }
+  });
+})();
