@@ -197,11 +197,33 @@ class ArticleAdmin(NewsdeskHistoryAdmin):
 
 @admin.register(DuplicateCandidate)
 class DuplicateCandidateAdmin(NewsdeskHistoryAdmin):
-    list_display = ["__str__", "article_a", "article_b", "similarity", "method", "status"]
-    list_filter = ["status", "method"]
+    list_display = [
+        "__str__",
+        "article_a",
+        "article_b",
+        "similarity",
+        "containment",
+        "status",
+        "proposal",
+        "decided_by",
+    ]
+    list_filter = ["status", "proposal", "method"]
     list_select_related = ["article_a", "article_b", "decided_by"]
     search_fields = ["article_a__title", "article_b__title"]
-    autocomplete_fields = ["article_a", "article_b", "decided_by"]
+    autocomplete_fields = ["article_a", "article_b"]
+    # Decisions go through the review page (/duplicates/<id>/), which regroups the articles
+    # and records who decided; editing them here would leave the groups stale.
+    readonly_fields = [
+        "similarity",
+        "containment",
+        "method",
+        "status",
+        "canonical",
+        "decided_by",
+        "decided_at",
+        "proposal",
+        "proposed_by",
+    ]
 
 
 @admin.register(Claim)
