@@ -225,6 +225,9 @@ class DuplicateCandidateAdmin(NewsdeskHistoryAdmin):
         "proposed_by",
     ]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # pairs come from dedupe, which verifies them
+
 
 @admin.register(Claim)
 class ClaimAdmin(NewsdeskHistoryAdmin):
