@@ -116,6 +116,11 @@ class DuplicateTable(tables.Table):
     def render_second(self, record: DuplicateCandidate) -> SafeString:
         return _article_cell(record.article_b, record.grade_b)
 
+    def order_similarity(self, queryset, is_descending: bool):
+        # Ties go oldest pair first in both directions: the order the review page's
+        # Previous/Next and "decide, then open the next" walk (see views/duplicates.py).
+        return queryset.order_by("-similarity" if is_descending else "similarity", "id"), True
+
     def render_similarity(self, value: float) -> str:
         return f"{value:.0%}"
 
