@@ -34,14 +34,18 @@ from articles.ingest.clean import line_key
 SHINGLE_WORDS = 5
 NUM_PERM = 128
 BANDS, ROWS = 32, 4  # full-text bands: 32 × 4 = 128 permutations
-LEAD_SHINGLES = 30  # the opening: about the first 35 words
+LEAD_SHINGLES = 30  # an opening: about 35 words
 LEAD_PERM = 16
 LEAD_BANDS, LEAD_ROWS = 4, 4
+# Openings are taken at the first lines (paragraphs) of at least LEAD_MIN_WORDS words, so
+# a teaser still meets a copy that put a new intro before the same first paragraph.
+LEAD_PARAGRAPHS = 3
+LEAD_MIN_WORDS = 8
 _SEED = 1
 _MINHASH = "affine32"
 SCHEME = (
     f"minhash-{_MINHASH}-crc32:w{SHINGLE_WORDS}:p{NUM_PERM}b{BANDS}r{ROWS}"
-    f":lead{LEAD_SHINGLES}p{LEAD_PERM}b{LEAD_BANDS}r{LEAD_ROWS}:v1"
+    f":lead{LEAD_PARAGRAPHS}x{LEAD_SHINGLES}p{LEAD_PERM}b{LEAD_BANDS}r{LEAD_ROWS}:v2"
 )
 
 # Verification thresholds. Jaccard for copies of the whole text; containment (of the
@@ -50,7 +54,7 @@ SCHEME = (
 AUTO_JACCARD = 0.8
 AUTO_CONTAINMENT = 0.9
 REVIEW_JACCARD = 0.3
-REVIEW_CONTAINMENT = 0.6
+REVIEW_CONTAINMENT = 0.5
 MIN_CONTAINED_SHINGLES = 20
 
 # Same-source pairs: compare only what each article has of its own when both have at
@@ -89,7 +93,7 @@ class Fingerprint:
     """Both signatures, as stored on the article (`to_bytes`), with their band keys."""
 
     full: np.ndarray  # uint32[NUM_PERM]
-    lead: np.ndarray  # uint32[LEAD_PERM]
+    lead: np.ndarray  # uint32[LEAD_PARAGRAPHS * LEAD_PERM], one signature per opening
 
     def to_bytes(self) -> bytes:
         return self.full.astype("<u4").tobytes() + self.lead.astype("<u4").tobytes()
@@ -97,27 +101,35 @@ class Fingerprint:
     @classmethod
     def from_bytes(cls, data: bytes) -> "Fingerprint":
         values = np.frombuffer(bytes(data), dtype="<u4")
-        if len(values) != NUM_PERM + LEAD_PERM:
+        if len(values) != NUM_PERM + LEAD_PARAGRAPHS * LEAD_PERM:
             raise ValueError(f"fingerprint has {len(values)} values, expected the current scheme")
         return cls(full=values[:NUM_PERM], lead=values[NUM_PERM:])
 
     def band_keys(self) -> list[int]:
-        """One signed 64-bit key per band; bands of the two signatures never collide."""
+        """One signed 64-bit key per band; full-text and opening bands never collide, and
+        an opening's keys do not depend on which paragraph it starts at."""
         keys = [_band_key(b"F", i, self.full[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
-        keys += [
-            _band_key(b"L", i, self.lead[i * LEAD_ROWS : (i + 1) * LEAD_ROWS])
-            for i in range(LEAD_BANDS)
-        ]
-        return keys
+        for opening in self.lead.reshape(LEAD_PARAGRAPHS, LEAD_PERM):
+            keys += [
+                _band_key(b"L", i, opening[i * LEAD_ROWS : (i + 1) * LEAD_ROWS])
+                for i in range(LEAD_BANDS)
+            ]
+        return list(dict.fromkeys(keys))
 
 
 def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a clean body."""
-    shingle_list = shingles(words(text))
-    return Fingerprint(
-        full=_signature(set(shingle_list), NUM_PERM),
-        lead=_signature(set(shingle_list[:LEAD_SHINGLES]), LEAD_PERM),
-    )
+    word_list, starts = [], []
+    for line in text.splitlines():
+        line_words = words(line)
+        if len(line_words) >= LEAD_MIN_WORDS and len(starts) < LEAD_PARAGRAPHS:
+            starts.append(len(word_list))
+        word_list += line_words
+    shingle_list = shingles(word_list)
+    starts = starts or [0]
+    starts += [starts[0]] * (LEAD_PARAGRAPHS - len(starts))  # short texts: repeat the first
+    openings = [_signature(set(shingle_list[s : s + LEAD_SHINGLES]), LEAD_PERM) for s in starts]
+    return Fingerprint(full=_signature(set(shingle_list), NUM_PERM), lead=np.concatenate(openings))
 
 
 class Text:
