@@ -14,6 +14,10 @@ from difflib import SequenceMatcher
 from articles.ingest.clean import line_key
 
 SAME, CHANGED, ONLY, TEMPLATE = "same", "changed", "only", "template"
+# A replacement of at most this many words on each side is "changed wording"; a longer one
+# is text each side has and the other does not (a paragraph cut here, another added there).
+MAX_CHANGED_WORDS = 6
+MIN_SAME_RUN = 3
 # Beyond this many words per side the diff is not computed word by word (it would take
 # seconds); the texts are shown side by side without highlighting.
 MAX_WORDS = 20_000
@@ -45,15 +49,33 @@ def word_diff(
         matcher = SequenceMatcher(
             None, [t[1] for _, t in words_a], [t[1] for _, t in words_b], autojunk=False
         )
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        for tag, i1, i2, j1, j2 in _coalesced(matcher.get_opcodes()):
             if tag == "equal":
                 continue
-            kind = CHANGED if tag == "replace" else ONLY
+            small = max(i2 - i1, j2 - j1) <= MAX_CHANGED_WORDS
+            kind = CHANGED if tag == "replace" and small else ONLY
             for index, _ in words_a[i1:i2]:
                 kinds_a[index] = kind
             for index, _ in words_b[j1:j2]:
                 kinds_b[index] = kind
     return _side(tokens_a, kinds_a, lines_a), _side(tokens_b, kinds_b, lines_b)
+
+
+def _coalesced(opcodes: list[tuple]) -> list[tuple]:
+    """Opcodes where a stretch of fewer than MIN_SAME_RUN equal words between two
+    differences joins them: two different paragraphs share "the" and "about" by chance,
+    and marking those as common would break a paragraph cut into confetti."""
+    merged: list[tuple] = []
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        inside = 0 < index < len(opcodes) - 1
+        if tag == "equal" and inside and i2 - i1 < MIN_SAME_RUN:
+            tag = "replace"
+        if merged and tag != "equal" and merged[-1][0] != "equal":
+            _, start_i, _, start_j, _ = merged.pop()
+            i1, j1 = start_i, start_j
+            tag = "replace"
+        merged.append((tag, i1, i2, j1, j2))
+    return merged
 
 
 def _tokens(text: str, template: frozenset[str]):
@@ -77,6 +99,7 @@ def _comparable(token: str) -> str:
 
 def _side(tokens, kinds, line_count: int) -> Side:
     side = Side(lines=[[] for _ in range(line_count)])
+    kinds = _space_kinds(tokens, kinds)
     for (text, word, number, is_template), kind in zip(tokens, kinds, strict=True):
         if is_template:
             kind = TEMPLATE
@@ -85,9 +108,23 @@ def _side(tokens, kinds, line_count: int) -> Side:
             side.only_words += kind == ONLY
             side.changed_words += kind == CHANGED
         segments = side.lines[number]
-        # Whitespace joins the segment before it, so runs of one kind render as one element.
-        if segments and (segments[-1][0] == kind or word is None and not is_template):
-            segments[-1] = (segments[-1][0], segments[-1][1] + text)
+        if segments and segments[-1][0] == kind:
+            segments[-1] = (kind, segments[-1][1] + text)
         else:
             segments.append((kind, text))
     return side
+
+
+def _space_kinds(tokens, kinds) -> list[str]:
+    """Whitespace between two words of one kind takes that kind (a run renders as one
+    element); any other whitespace is plain, so no mark spills into the gap after it."""
+    kinds = list(kinds)
+    for index, (_, word, number, is_template) in enumerate(tokens):
+        if word is not None or is_template:
+            continue
+        before = kinds[index - 1] if index and tokens[index - 1][2] == number else None
+        after = (
+            kinds[index + 1] if index + 1 < len(tokens) and tokens[index + 1][2] == number else None
+        )
+        kinds[index] = before if before == after and before is not None else SAME
+    return kinds

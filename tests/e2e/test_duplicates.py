@@ -69,8 +69,10 @@ def test_an_editor_confirms_a_pending_pair_with_the_c_key(
     screenshot("duplicate-review")
 
     # The rule preselects the wire story; the Editor keeps the other one instead.
-    expect(page.get_by_label(re.compile("Wire Agency$"))).to_be_checked()
-    page.get_by_label(re.compile("Evening Ledger$")).check()  # focus stays on the radio
+    expect(page.get_by_label(re.compile(r"Left: #\d+ Wire Agency,"))).to_be_checked()
+    page.get_by_label(
+        re.compile(r"Right: #\d+ Evening Ledger,")
+    ).check()  # focus stays on the radio
     page.keyboard.press("c")
 
     # The only pending pair is decided: back to the queue, which is now empty.
