@@ -6,12 +6,12 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django_tables2 import LazyPaginator, RequestConfig
 
 from articles.filters import ArticleFilter
 from articles.models import Article, DuplicateCandidate
 from articles.querysets import ARTICLE_TEXT_FIELDS
-from articles.tables import PER_PAGE, ArticleTable, grade_label
+from articles.tables import ArticleTable, grade_label
+from articles.views.lists import render_list
 
 # The article page lists at most this many copies and this many duplicate pairs; a wire
 # story republished by hundreds of outlets must not make its page slow.
@@ -20,15 +20,14 @@ RELATED_SHOWN = 100
 
 @permission_required("articles.view_article", raise_exception=True)
 def article_list(request: HttpRequest) -> HttpResponse:
-    article_filter = ArticleFilter(request.GET, queryset=Article.objects.for_list())
-    rows = article_filter.qs if article_filter.is_valid() else Article.objects.none()
-    table = ArticleTable(rows)
-    # LazyPaginator fetches one row past the page to know whether a next page exists,
-    # instead of counting the whole (filtered) table on every page.
-    RequestConfig(
-        request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}
-    ).configure(table)
-    return render(request, "articles/article_list.html", {"filter": article_filter, "table": table})
+    return render_list(
+        request,
+        "articles/article_list.html",
+        filterset=ArticleFilter(request.GET, queryset=Article.objects.for_list()),
+        table_class=ArticleTable,
+        list_url="article-list",
+        caption="Articles",
+    )
 
 
 @permission_required("articles.view_article", raise_exception=True)

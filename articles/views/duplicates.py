@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from django_tables2 import LazyPaginator, RequestConfig
 
 from articles.dedupe import Text, compare
 from articles.diff import word_diff
@@ -21,18 +20,20 @@ from articles.filters import DuplicateFilter
 from articles.ingest.clean import line_key
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, Proposal
 from articles.services.duplicates import decide, propose, rule_canonical
-from articles.tables import PER_PAGE, DuplicateTable, grade_label
+from articles.tables import DuplicateTable, grade_label
+from articles.views.lists import render_list
 
 
 @permission_required("articles.view_duplicatecandidate", raise_exception=True)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    pair_filter = DuplicateFilter(request.GET, queryset=DuplicateCandidate.objects.for_list())
-    rows = pair_filter.qs if pair_filter.is_valid() else DuplicateCandidate.objects.none()
-    table = DuplicateTable(rows)
-    RequestConfig(
-        request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}
-    ).configure(table)
-    return render(request, "articles/duplicate_list.html", {"filter": pair_filter, "table": table})
+    return render_list(
+        request,
+        "articles/duplicate_list.html",
+        filterset=DuplicateFilter(request.GET, queryset=DuplicateCandidate.objects.for_list()),
+        table_class=DuplicateTable,
+        list_url="duplicate-list",
+        caption="Duplicate pairs",
+    )
 
 
 @permission_required("articles.view_duplicatecandidate", raise_exception=True)
