@@ -24,12 +24,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from articles.dedupe import SCHEME, fingerprint
+from articles.dedupe import SCHEME, Fingerprint, fingerprint
 from articles.ingest.document import Document, Problem, RawDocument
-from articles.ingest.extract import extract, remove_lines
+from articles.ingest.extract import remove_lines
 from articles.ingest.hashing import content_hash
 from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
+from articles.ingest.worker import Prepared, prepare
 from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
 from articles.services.cleaning import refresh_source_boilerplate
 from articles.services.duplicates import DedupeReport, band_rows, dedupe_articles
@@ -145,15 +146,15 @@ def import_paths(
     outer = transaction.atomic() if dry_run else nullcontext()
     with _ExtractorPool(workers) as extract_many, outer, _progress(progress) as bar:
 
-        def store_chunk(results: Iterator[Document | Problem]) -> None:
+        def store_chunk(results: Iterator[Prepared]) -> None:
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = list(results)
             with transaction.atomic():
-                for document in documents:
+                for document, fp in documents:
                     if isinstance(document, Problem):
                         report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
                     else:
-                        store.save(document)
+                        store.save(document, fp)
                 store.flush_bands()
             bar.update(len(documents))
 
@@ -236,20 +237,20 @@ class _Store:
         """Sources that received new articles in this run."""
         return list(self._touched.values())
 
-    def save(self, document: Document) -> None:
-        outcome = self._save(document)
+    def save(self, document: Document, fp: Fingerprint) -> None:
+        outcome = self._save(document, fp)
         self.report.outcomes.append(outcome)
 
-    def _save(self, document: Document) -> Outcome:
+    def _save(self, document: Document, fp: Fingerprint) -> Outcome:
         bands = len(self._bands)
         try:
             with transaction.atomic():
-                return self._store(document)
+                return self._store(document, fp)
         except DatabaseError as error:
             del self._bands[bands:]
             return Outcome(document.origin, FAILED, f"could not be stored: {error}")
 
-    def _store(self, document: Document) -> Outcome:
+    def _store(self, document: Document, fp: Fingerprint) -> Outcome:
         source = self._source_of(document)
         body = document.body
         if keys := self._boilerplate_of(source):
@@ -269,7 +270,8 @@ class _Store:
             if source_id == source.pk:
                 return Outcome(document.origin, PRESENT, article_id=pk)
         canonical_id = (copies[0][2] or copies[0][0]) if copies else None
-        fp = fingerprint(body)
+        if body != document.body:  # the source's learned boilerplate was removed
+            fp = fingerprint(body)
         upstream_source = None
         if document.upstream_attribution:
             _, upstream_name = find_upstream(document.upstream_attribution)
@@ -355,7 +357,7 @@ class _ExtractorPool:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def extract_many(self, chunk: list[RawDocument]) -> Iterator[Document | Problem]:
+    def extract_many(self, chunk: list[RawDocument]) -> Iterator[Prepared]:
         if self.workers > 1 and (self.pool is not None or len(chunk) >= POOL_THRESHOLD):
             if self.pool is None:
                 # Spawned, not forked: the workers run pure text code and must not inherit
@@ -363,8 +365,8 @@ class _ExtractorPool:
                 self.pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn")
                 )
-            return self.pool.map(extract, chunk, chunksize=16)
-        return map(extract, chunk)
+            return self.pool.map(prepare, chunk, chunksize=16)
+        return map(prepare, chunk)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
