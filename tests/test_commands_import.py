@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
 SUMMARY = re.compile(
-    r"^imported (\d+), already present (\d+), exact duplicates (\d+), failed (\d+)"
-    r"(?:; near-duplicate pairs: \d+ linked, \d+ for review)? "
+    r"^imported (\d+), already present (\d+), duplicates (\d+), failed (\d+) "
     r"in \d+\.\d s \(\d+ articles/s\)$",
     re.M,
 )

@@ -185,7 +185,8 @@ def test_import_fingerprints_every_article_and_links_a_republished_copy(tmp_path
     first = import_paths([wire], source="Wire Service", workers=1)
     second = import_paths([ledger], source="Evening Ledger", workers=1)
 
-    assert (first.imported, second.imported) == (2, 1)
+    assert (first.imported, first.duplicates) == (2, 0)
+    assert (second.imported, second.duplicates) == (0, 1)  # stored, and counted as a copy
     assert (first.dedupe.linked, second.dedupe.linked) == (0, 1)
     articles = {a.title: a for a in Article.objects.all()}
     assert all(a.fingerprint_scheme == SCHEME and a.fingerprint for a in articles.values())

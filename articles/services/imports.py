@@ -5,8 +5,9 @@ read (readers.py) → clean and extract (extract.py, in a process pool when it p
 resolve the source → drop the source's learned boilerplate → skip what is already present →
 store. Each document is stored in its own savepoint, so a failing document leaves nothing
 behind and the others still land; savepoints are committed in chunks to keep SQLite fast.
-Not for near-duplicate detection (the dedupe service): exact copies of an article already
-in the desk (same normalised body, any source) are linked to it here because it is free.
+Exact copies of an article already in the desk (same normalised body, any source) are
+linked to it while storing because it is free; near-duplicates are found by the dedupe
+service once the batch is stored, and the report counts both as duplicates.
 """
 
 import multiprocessing
@@ -89,15 +90,9 @@ class ImportReport:
         # Every document handled counts towards the rate: re-checking is work too.
         rate = len(self.outcomes) / self.seconds if self.seconds else 0.0
         prefix = "dry run: would have " if self.dry_run else ""
-        near = ""
-        if self.dedupe is not None:
-            near = (
-                f"; near-duplicate pairs: {self.dedupe.linked} linked, "
-                f"{self.dedupe.review} for review"
-            )
         return (
             f"{prefix}imported {self.imported}, already present {self.present}, "
-            f"exact duplicates {self.duplicates}, failed {self.failed}{near} "
+            f"duplicates {self.duplicates}, failed {self.failed} "
             f"in {self.seconds:.1f} s ({rate:.0f} articles/s)"
         )
 
@@ -175,6 +170,7 @@ def import_paths(
             refresh_source_boilerplate(source=touched, batch=batch)
         # After the boilerplate is settled: similarity is measured without it.
         report.dedupe = dedupe_articles(ids=store.new_ids)
+        _mark_duplicates(report, batch)
     report.seconds = time.perf_counter() - started
     if batch is not None:
         _finish_batch(batch, report)
@@ -381,12 +377,22 @@ def _progress(enabled: bool):
     return tqdm(unit="doc", disable=not enabled, leave=False)
 
 
+def _mark_duplicates(report: ImportReport, batch: ImportBatch) -> None:
+    """After dedupe: a stored article counts as a duplicate exactly when it ended up in a
+    group under another article (an exact copy may also have become the canonical of an
+    older one, published later)."""
+    copies = set(batch.articles.filter(duplicate_of__isnull=False).values_list("pk", flat=True))
+    for index, outcome in enumerate(report.outcomes):
+        if outcome.status in (IMPORTED, DUPLICATE):
+            status = DUPLICATE if outcome.article_id in copies else IMPORTED
+            report.outcomes[index] = replace(outcome, status=status)
+
+
 def _finish_batch(batch: ImportBatch, report: ImportReport) -> None:
     batch.finished_at = timezone.now()
     batch.imported_count = report.imported
     batch.skipped_count = report.present
-    # Exact copies found while storing, and near-duplicates linked by dedupe afterwards.
-    batch.duplicate_count = batch.articles.filter(duplicate_of__isnull=False).count()
+    batch.duplicate_count = report.duplicates
     batch.failed_count = report.failed
     batch.problems = [
         {"file": outcome.origin, "reason": outcome.reason} for outcome in report.problems
