@@ -144,6 +144,12 @@ class SourceRating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="source_ratings"
     )
     rated_at = models.DateTimeField(default=timezone.now)
+    criteria = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Optional checklist (articles/criteria.py): criterion key → "
+        '{"pass": true|false, "note": "..."}.',
+    )
 
     history = HistoricalRecords()
 
@@ -158,6 +164,65 @@ class SourceRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.grade}"
+
+    @property
+    def criteria_score(self) -> float | None:
+        from articles.criteria import weighted_score
+
+        return weighted_score(self.criteria)
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class RatingProposal(models.Model):
+    """An Analyst's suggested rating of a source, for an Editor to accept (which appends a
+    SourceRating) or reject. Kept either way: the desk sees who suggested what."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="proposals")
+    grade = models.CharField(max_length=1, choices=ReliabilityGrade.choices)
+    rationale = models.TextField()
+    criteria = models.JSONField(default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="rating_proposals"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rating_decisions",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rating = models.OneToOneField(
+        SourceRating,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+        help_text="The rating an Editor made of this proposal.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        indexes = [models.Index(fields=["status", "-proposed_at"], name="proposal_status_idx")]
+        constraints = [
+            _choice_check("grade", ReliabilityGrade, "proposal_grade_valid"),
+            _choice_check("status", ProposalStatus, "proposal_status_valid"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="proposal_rationale_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.grade} (proposed by {self.proposed_by})"
 
 
 class ImportVia(models.TextChoices):

@@ -1,7 +1,8 @@
 """The three roles and what each may do: the one place that says so.
 
-Viewers read everything. Analysts also import, annotate, tag and propose duplicates.
-Editors also rate sources, decide duplicates and set claim credibility. Superusers may do
+Viewers read everything. Analysts also import, annotate, tag, propose duplicates and
+propose source ratings. Editors also rate sources (and accept or reject proposed ratings),
+decide duplicates and set claim credibility. Superusers may do
 anything, including deleting in the admin. Views check these permissions on the server;
 the groups are created by a data migration and kept in line by `sync_role_groups`.
 """
@@ -17,6 +18,7 @@ _MODELS = [
     "sourcedomain",
     "sourcealias",
     "sourcerating",
+    "ratingproposal",
     "importbatch",
     "article",
     "duplicatecandidate",
@@ -32,6 +34,7 @@ INTERNAL_MODELS = frozenset({"fingerprintband"})
 _VIEW = {f"view_{model}" for model in _MODELS}
 _ANALYST = _VIEW | {
     "add_importbatch",
+    "add_ratingproposal",
     "add_source",
     "add_sourcedomain",
     "add_sourcealias",
@@ -53,6 +56,7 @@ _EDITOR = _ANALYST | {
     "change_sourcealias",
     "delete_sourcealias",
     "add_sourcerating",
+    "change_ratingproposal",
     "change_duplicatecandidate",
     "decide_duplicatecandidate",
     "set_claim_credibility",
@@ -73,7 +77,9 @@ def sync_role_groups(apps=global_apps) -> None:
 
     Takes the app registry so a migration can pass its historical one. Permissions are
     normally created after all migrations run; create them first so a fresh database gets
-    complete groups in one `migrate`.
+    complete groups in one `migrate`. A historical registry may predate some models: their
+    permissions are left for the later migration that syncs again; with the live registry
+    every permission must exist.
     """
     from django.contrib.auth.management import create_permissions
 
@@ -97,6 +103,6 @@ def sync_role_groups(apps=global_apps) -> None:
             )
         )
         missing = set(codenames) - {p.codename for p in permissions}
-        if missing:
+        if missing and apps is global_apps:
             raise RuntimeError(f"Role {role}: unknown permissions {sorted(missing)}")
         group.permissions.set(permissions)

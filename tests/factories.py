@@ -66,6 +66,16 @@ class SourceRatingFactory(factory.django.DjangoModelFactory):
     rated_by = factory.SubFactory(UserFactory)
 
 
+class RatingProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.RatingProposal
+
+    source = factory.SubFactory(SourceFactory)
+    grade = "C"
+    rationale = "Two corrections this year; ownership not disclosed."
+    proposed_by = factory.SubFactory(UserFactory)
+
+
 class ImportBatchFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.ImportBatch

@@ -17,6 +17,7 @@ from tests.factories import (
     ClaimLinkFactory,
     DuplicateCandidateFactory,
     ImportBatchFactory,
+    RatingProposalFactory,
     SourceRatingFactory,
     TagFactory,
 )
@@ -185,6 +186,8 @@ def test_tag_normalise(given, stored):
 
 INVALID_CHOICES = [
     (SourceRatingFactory, "grade", "Z"),
+    (RatingProposalFactory, "grade", "Z"),
+    (RatingProposalFactory, "status", "bogus"),
     (ArticleFactory, "status", "bogus"),
     (ClaimFactory, "credibility", 7),
     (ClaimFactory, "credibility", 0),
@@ -230,3 +233,8 @@ def test_every_enumerated_field_is_checked_above():
 def test_source_rating_without_rationale_is_refused():
     with refused():
         SourceRatingFactory(rationale="")
+
+
+def test_rating_proposal_without_rationale_is_refused():
+    with refused():
+        RatingProposalFactory(rationale="")
