@@ -64,3 +64,58 @@ def _unique_slug(name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def merge_sources(*, keep: Source, merge: list[Source], by=None) -> dict[str, int]:
+    """Move everything of the `merge` sources into `keep`, in one transaction: articles (and
+    articles naming them as upstream), ratings (one history, newest first), proposals,
+    domains and aliases; each merged name becomes an alias of `keep`, its learned
+    boilerplate joins `keep`'s; then the merged sources are deleted. Every moved article
+    and rating gets a history record, and so does each deleted source. Returns counts."""
+    from simple_history.utils import bulk_update_with_history
+
+    from articles.models import Article, RatingProposal, SourceAlias, SourceRating
+
+    merge = [source for source in merge if source.pk != keep.pk]
+    if not merge:
+        raise ValueError("name at least one source to merge other than the one kept")
+    reason = "merged into " + keep.name
+    moved = {"articles": 0, "upstream": 0, "ratings": 0, "proposals": 0, "domains": 0}
+    with transaction.atomic():
+        ids = [source.pk for source in merge]
+        for field, count in (("source", "articles"), ("upstream_source", "upstream")):
+            articles = list(Article.objects.filter(**{f"{field}__in": ids}).defer("raw"))
+            for article in articles:
+                setattr(article, f"{field}_id", keep.pk)
+            bulk_update_with_history(
+                articles,
+                Article,
+                [field],
+                batch_size=500,
+                default_user=by,
+                default_change_reason=reason,
+            )
+            moved[count] = len(articles)
+        for rating in SourceRating.objects.filter(source__in=ids):
+            rating.source = keep
+            rating._history_user = by
+            rating._change_reason = reason
+            rating.save(update_fields=["source"])
+            moved["ratings"] += 1
+        moved["proposals"] = RatingProposal.objects.filter(source__in=ids).update(source=keep)
+        moved["domains"] = SourceDomain.objects.filter(source__in=ids).update(source=keep)
+        SourceAlias.objects.filter(source__in=ids).update(source=keep)
+        learned = set(keep.boilerplate or ())
+        for source in merge:
+            taken = SourceAlias.objects.filter(name__iexact=source.name).exists()
+            if not taken and source.name.casefold() != keep.name.casefold():
+                SourceAlias.objects.create(source=keep, name=source.name)
+            learned |= set(source.boilerplate or ())
+            source._history_user = by
+            source._change_reason = reason
+            source.delete()
+        keep.boilerplate = sorted(learned)
+        keep._history_user = by
+        keep._change_reason = "merged " + ", ".join(source.name for source in merge)
+        keep.save()
+    return moved
