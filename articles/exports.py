@@ -7,9 +7,9 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from articles.models import Article, DuplicateCandidate, Tag
+from articles.models import Article, DuplicateCandidate, Source, SourceRating, Tag
 
 ARTICLE_FIELDS = [
     "id",
@@ -110,3 +110,36 @@ def csv_rows(records: Iterator[dict], fields: list[str]) -> Iterator[str]:
             ]
         )
         yield flush()
+
+
+SOURCE_FIELDS = ["name", "domains", "country", "language", "grade", "rationale"]
+
+
+def source_records() -> Iterator[dict]:
+    """One record per source, for sharing ratings between desks: its domains (space
+    separated) and its current grade with that rating's rationale."""
+    latest = SourceRating.objects.filter(source=OuterRef("pk")).order_by("-rated_at", "-id")
+    sources = (
+        Source.objects.annotate(
+            grade=Subquery(latest.values("grade")[:1]),
+            rationale=Subquery(latest.values("rationale")[:1]),
+        )
+        .prefetch_related("domains")
+        .order_by("name")
+    )
+    for source in sources.iterator(chunk_size=500):
+        yield {
+            "name": source.name,
+            "domains": " ".join(domain.domain for domain in source.domains.all()),
+            "country": source.country,
+            "language": source.language,
+            "grade": source.grade or "",
+            "rationale": source.rationale or "",
+        }
+
+
+def csv_unsafe(value: str) -> str:
+    """Undo `csv_safe` when reading back a file this desk (or another) exported."""
+    if value.startswith("'") and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value

@@ -3,6 +3,10 @@
 Not for ratings (see the sources issue): this module only resolves names and domains.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
@@ -119,3 +123,99 @@ def merge_sources(*, keep: Source, merge: list[Source], by=None) -> dict[str, in
         keep._change_reason = "merged " + ", ".join(source.name for source in merge)
         keep.save()
     return moved
+
+
+@dataclass
+class SourceImportReport:
+    created: int = 0
+    updated: int = 0
+    rated: int = 0
+    unchanged: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"created {self.created}, updated {self.updated}, new ratings {self.rated}, "
+            f"unchanged {self.unchanged}, failed {len(self.problems)}"
+        )
+
+
+def import_source_rows(rows: Iterable[dict], *, by, origin: str) -> SourceImportReport:
+    """Sources from another desk's export (fields of `exports.SOURCE_FIELDS`), one
+    transaction per row. A source is found by name, alias or domain, else created; missing
+    domains and empty country/language are filled in; a grade that differs from the current
+    rating (grade or rationale) is appended as a new rating by `by`, so importing the same
+    file twice changes nothing the second time and no rating is ever overwritten."""
+    from articles.exports import csv_unsafe
+    from articles.services.ratings import rate_source
+
+    report = SourceImportReport()
+    for line, raw in enumerate(rows, start=2):  # line 1 is the header
+        row = {key: csv_unsafe((raw.get(key) or "").strip()) for key in _SOURCE_COLUMNS}
+        where = f"{origin}, line {line}"
+        if not row["name"]:
+            report.problems.append(f"{where}: the name is empty")
+            continue
+        try:
+            with transaction.atomic():
+                outcome, rated = _import_source(row, by=by, rate=rate_source)
+        except ValidationError as error:
+            report.problems.append(f"{where} ({row['name']}): {'; '.join(error.messages)}")
+            continue
+        except PermissionDenied as error:
+            report.problems.append(f"{where} ({row['name']}): {error}")
+            continue
+        if outcome == "unchanged" and rated:
+            outcome = "updated"
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        report.rated += rated
+    return report
+
+
+_SOURCE_COLUMNS = ("name", "domains", "country", "language", "grade", "rationale")
+
+
+def _import_source(row: dict, *, by, rate) -> tuple[str, bool]:
+    domains = [domain_of(d) for d in row["domains"].replace(",", " ").split() if d.strip()]
+    from articles.models import SourceAlias
+
+    named = Source.objects.filter(
+        Q(name__iexact=row["name"]) | Q(aliases__name__iexact=row["name"])
+    )
+    source = named.distinct().first()
+    outcome = "unchanged"
+    if source is None and domains:
+        # Another desk may call the outlet otherwise: the domain identifies it, and the
+        # other name becomes an alias.
+        source = Source.objects.filter(domains__domain__in=domains).first()
+        if source is not None and not SourceAlias.objects.filter(name__iexact=row["name"]):
+            SourceAlias.objects.create(source=source, name=row["name"][:200])
+            outcome = "updated"
+    if source is None:
+        source = Source.objects.create(name=row["name"][:200], slug=_unique_slug(row["name"]))
+        outcome = "created"
+    changed = False
+    for attribute, limit in (("country", 2), ("language", 16)):
+        value = row[attribute][:limit]
+        if value and not getattr(source, attribute):
+            setattr(source, attribute, value.upper() if attribute == "country" else value)
+            changed = True
+    if changed:
+        source._history_user = by
+        source.save()
+    for domain in domains:
+        owner = SourceDomain.objects.filter(domain=domain).values_list("source", flat=True).first()
+        if owner is None:
+            SourceDomain.objects.create(source=source, domain=domain)
+            changed = True
+        elif owner != source.pk:
+            raise ValidationError(f"the domain {domain} belongs to another source")
+    if outcome == "unchanged" and changed:
+        outcome = "updated"
+    rated = False
+    if row["grade"]:
+        current = source.ratings.order_by("-rated_at", "-id").values("grade", "rationale").first()
+        if current != {"grade": row["grade"], "rationale": row["rationale"]}:
+            rate(source=source, grade=row["grade"], rationale=row["rationale"], by=by)
+            rated = True
+    return outcome, rated
