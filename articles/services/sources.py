@@ -10,9 +10,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from simple_history.utils import bulk_update_with_history
 
 from articles.ingest.metadata import domain_of, looks_like_domain
-from articles.models import Source, SourceDomain
+from articles.models import (
+    Article,
+    RatingProposal,
+    Source,
+    SourceAlias,
+    SourceDomain,
+    SourceRating,
+)
 
 UNKNOWN_SOURCE = "Unknown source"
 
@@ -76,10 +84,6 @@ def merge_sources(*, keep: Source, merge: list[Source], by=None) -> dict[str, in
     domains and aliases; each merged name becomes an alias of `keep`, its learned
     boilerplate joins `keep`'s; then the merged sources are deleted. Every moved article
     and rating gets a history record, and so does each deleted source. Returns counts."""
-    from simple_history.utils import bulk_update_with_history
-
-    from articles.models import Article, RatingProposal, SourceAlias, SourceRating
-
     merge = [source for source in merge if source.pk != keep.pk]
     if not merge:
         raise ValueError("name at least one source to merge other than the one kept")
@@ -177,8 +181,6 @@ _SOURCE_COLUMNS = ("name", "domains", "country", "language", "grade", "rationale
 
 def _import_source(row: dict, *, by, rate) -> tuple[str, bool]:
     domains = [domain_of(d) for d in row["domains"].replace(",", " ").split() if d.strip()]
-    from articles.models import SourceAlias
-
     named = Source.objects.filter(
         Q(name__iexact=row["name"]) | Q(aliases__name__iexact=row["name"])
     )
