@@ -1,6 +1,6 @@
-"""Writes to sources: finding or creating the source of an imported article.
-
-Not for ratings (see the sources issue): this module only resolves names and domains.
+"""Writes to sources: finding or creating the source of an imported article, merging
+sources, and importing another desk's sources and ratings. Ratings themselves are written
+by services/ratings.py (append-only).
 """
 
 from collections.abc import Iterable
