@@ -18,6 +18,7 @@ from articles.models import (
     ClaimLink,
     DuplicateCandidate,
     ImportBatch,
+    RatingProposal,
     ReliabilityGrade,
     Source,
     SourceAlias,
@@ -136,11 +137,37 @@ class SourceRatingAdmin(NewsdeskHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["source", "grade", "rationale", "rated_by", "rated_at"]
+        return ["source", "grade", "rationale", "criteria", "rated_by", "rated_at"]
 
     def has_change_permission(self, request, obj=None):
         # The change page stays viewable (read-only) for those who may add ratings.
         return obj is None and super().has_change_permission(request, obj)
+
+
+@admin.register(RatingProposal)
+class RatingProposalAdmin(NewsdeskHistoryAdmin):
+    """Read-only here: Analysts propose and Editors accept or reject on the source page,
+    which appends the rating and records who decided."""
+
+    list_display = ["source", "grade", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status", "grade"]
+    list_select_related = ["source", "proposed_by", "decided_by"]
+    search_fields = ["source__name", "rationale"]
+    readonly_fields = [
+        "source",
+        "grade",
+        "rationale",
+        "criteria",
+        "proposed_by",
+        "proposed_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "rating",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
 @admin.register(ImportBatch)

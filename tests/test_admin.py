@@ -22,6 +22,7 @@ from tests.factories import (
     ClaimLinkFactory,
     DuplicateCandidateFactory,
     ImportBatchFactory,
+    RatingProposalFactory,
     SourceAliasFactory,
     SourceDomainFactory,
     SourceFactory,
@@ -85,6 +86,7 @@ ROW_BUILDERS: dict[type[Model], Callable[[], Model]] = {
     models.SourceDomain: SourceDomainFactory,
     models.SourceAlias: SourceAliasFactory,
     models.SourceRating: SourceRatingFactory,
+    models.RatingProposal: RatingProposalFactory,
     models.ImportBatch: ImportBatchFactory,
     models.Article: _article,
     models.DuplicateCandidate: _duplicate_candidate,
@@ -117,8 +119,9 @@ def test_every_registered_model_has_a_row_builder():
     assert set(ROW_BUILDERS) == set(REGISTERED)
 
 
-# Rows only the application creates: duplicate pairs come from dedupe, which verifies them.
-NOT_ADDED_IN_ADMIN = {models.DuplicateCandidate}
+# Rows only the application creates: duplicate pairs come from dedupe, which verifies them;
+# rating proposals from the source page.
+NOT_ADDED_IN_ADMIN = {models.DuplicateCandidate, models.RatingProposal}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=_id)
