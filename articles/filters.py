@@ -1,4 +1,5 @@
-"""The filters of the lists (`/articles/`, `/duplicates/`), bound to the query string.
+"""The filters of the lists (`/articles/`, `/duplicates/`, `/sources/`), bound to the query
+string.
 
 By default the list shows what `Article.objects.visible()` shows: canonical articles that
 are not archived. Two toggles widen it (`duplicates=1`, `archived=1`); every other filter
@@ -10,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from articles.models import (
     DuplicateCandidate,
     DuplicateStatus,
     Proposal,
+    ReliabilityGrade,
     Source,
     Tag,
 )
@@ -208,3 +210,62 @@ class DuplicateFilter(django_filters.FilterSet):
 
     on_or_after = ArticleFilter.on_or_after
     on_or_before = ArticleFilter.on_or_before
+
+
+UNRATED = "unrated"
+
+# Bands of a source's track record (the share of its claims flagged, see
+# querysets.flagged_claim), as a partition: each source with claims is in exactly one.
+TRACK_RECORD_BANDS = {
+    "none": "None flagged",
+    "under25": "Under 25% flagged",
+    "25plus": "25% or more flagged",
+    "no_claims": "No claims yet",
+}
+
+
+class SourceListFilter(django_filters.FilterSet):
+    """The source list's filters, over `Source.objects.for_list()` (which annotates the
+    grade and the track record they filter on). Not `SourceFilter`: that name is the
+    articles' source field above."""
+
+    grade = django_filters.ChoiceFilter(
+        choices=[*ReliabilityGrade.choices, (UNRATED, "Unrated")],
+        method="with_grade",
+        empty_label="Any grade",
+        label="Current grade",
+    )
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country")
+    language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
+    unrated = ToggleFilter(label="Unrated only", method="only_unrated")
+    track_record = django_filters.ChoiceFilter(
+        choices=list(TRACK_RECORD_BANDS.items()),
+        method="in_band",
+        empty_label="Any track record",
+        label="Track record",
+    )
+
+    class Meta:
+        model = Source
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__({} if data is None else data, *args, **kwargs)
+
+    def with_grade(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == UNRATED:
+            return queryset.filter(current_grade__isnull=True)
+        return queryset.filter(current_grade=value)
+
+    def only_unrated(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.filter(current_grade__isnull=True) if value else queryset
+
+    def in_band(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Shares compared in whole numbers: flagged / claims < 1/4 ⇔ 4 × flagged < claims.
+        if value == "no_claims":
+            return queryset.filter(n_claims=0)
+        if value == "none":
+            return queryset.filter(n_claims__gt=0, n_flagged=0)
+        if value == "under25":
+            return queryset.filter(n_flagged__gt=0, n_claims__gt=F("n_flagged") * 4)
+        return queryset.filter(n_claims__gt=0, n_claims__lte=F("n_flagged") * 4)

@@ -2,12 +2,16 @@
 
 from django.db import models
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
+    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     Subquery,
     Value,
@@ -63,6 +67,66 @@ class SourceQuerySet(models.QuerySet):
             )
             .order_by("rank", "name")
         )
+
+    def with_last_rating(self) -> "SourceQuerySet":
+        """`with_current_grade()` and `last_rated_by`: the latest rater's user name."""
+        from django.contrib.auth import get_user_model
+
+        from articles.models import SourceRating
+
+        latest = SourceRating.objects.filter(source=OuterRef("pk")).order_by("-rated_at", "-id")
+        username = f"rated_by__{get_user_model().USERNAME_FIELD}"
+        return self.with_current_grade().annotate(
+            last_rated_by=Subquery(latest.values(username)[:1])
+        )
+
+    def with_track_record(self) -> "SourceQuerySet":
+        """Annotate `n_articles` (all the source's articles, copies included), `n_claims`
+        (distinct claims appearing in them) and `n_flagged` (how many of those claims
+        `flagged_claim` flags). Correlated subqueries: computed for the rows fetched, not
+        by grouping the whole articles and appearances tables."""
+        from articles.models import Appearance, Article
+
+        articles = (
+            Article.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        appearances = (
+            Appearance.objects.filter(article__source=OuterRef("pk"))
+            .order_by()
+            .values("article__source")
+        )
+
+        def distinct_claims(rows) -> Coalesce:
+            return Coalesce(Subquery(rows.annotate(n=Count("claim", distinct=True)).values("n")), 0)
+
+        return self.annotate(
+            n_articles=Coalesce(Subquery(articles), 0),
+            n_claims=distinct_claims(appearances),
+            n_flagged=distinct_claims(appearances.filter(flagged_claim("claim"))),
+        )
+
+    def for_list(self) -> "SourceQuerySet":
+        """A row of the source list, in one query per page plus one for the page's
+        domains: the latest rating and the track record; not the notes or boilerplate."""
+        from articles.models import SourceDomain
+
+        return (
+            self.defer("notes", "boilerplate")
+            .with_last_rating()
+            .with_track_record()
+            .prefetch_related(
+                Prefetch("domains", queryset=SourceDomain.objects.only("source_id", "domain"))
+            )
+        )
+
+    def for_page(self) -> "SourceQuerySet":
+        """The source page's source: its track record, domains and aliases. Its ratings
+        are read separately, newest first; the newest is the current grade."""
+        return self.defer("boilerplate").with_track_record().prefetch_related("domains", "aliases")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -139,6 +203,21 @@ class ClaimQuerySet(models.QuerySet):
     def with_counts(self) -> "ClaimQuerySet":
         return self.annotate(n_appearances=Count("appearances", distinct=True))
 
+    def appearing_in(self, source) -> "ClaimQuerySet":
+        """Claims with an appearance in one of `source`'s articles, each once."""
+        from articles.models import Appearance
+
+        return self.filter(
+            Exists(Appearance.objects.filter(claim=OuterRef("pk"), article__source=source))
+        )
+
+    def with_flags(self) -> "ClaimQuerySet":
+        """Annotate `contradicted` and `flagged`, as `flagged_claim` decides."""
+        return self.annotate(
+            contradicted=_contradicted("pk"),
+            flagged=ExpressionWrapper(flagged_claim(), output_field=BooleanField()),
+        )
+
 
 class DuplicateCandidateQuerySet(models.QuerySet):
     def _with_articles(self) -> "DuplicateCandidateQuerySet":
@@ -169,3 +248,27 @@ class DuplicateCandidateQuerySet(models.QuerySet):
         return self._with_articles().defer(
             "article_a__raw", "article_b__raw", "article_a__fingerprint", "article_b__fingerprint"
         )
+
+
+def flagged_claim(path: str = "") -> Q:
+    """The track-record rule, in one place: a claim counts against the sources it appears
+    in when it is rated credibility 5 (improbable) or 6 (cannot be judged), or when a
+    "contradicts" link points to or from it. `path` leads from the filtered rows to the
+    claim: `""` for claims, `"claim"` for appearances."""
+    from articles.models import Credibility
+
+    prefix = f"{path}__" if path else ""
+    claim_id = f"{path}_id" if path else "pk"
+    flagged_grades = (Credibility.IMPROBABLE, Credibility.UNJUDGED)
+    return Q(**{f"{prefix}credibility__in": flagged_grades}) | Q(_contradicted(claim_id))
+
+
+def _contradicted(claim_id: str) -> Exists:
+    """A "contradicts" link points to or from the claim whose id is the outer `claim_id`."""
+    from articles.models import ClaimLink, LinkRelation
+
+    return Exists(
+        ClaimLink.objects.filter(relation=LinkRelation.CONTRADICTS).filter(
+            Q(from_claim=OuterRef(claim_id)) | Q(to_claim=OuterRef(claim_id))
+        )
+    )

@@ -5,11 +5,13 @@ Rows come from `Article.objects.for_list()`, which annotates what the cells need
 """
 
 import django_tables2 as tables
+from django.db.models import F, QuerySet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from articles.models import Article, DuplicateCandidate, ReliabilityGrade
+from articles.models import Article, DuplicateCandidate, ReliabilityGrade, Source
 
 PER_PAGE = 50
 UNTITLED = "(untitled)"
@@ -144,3 +146,90 @@ def _article_cell(article: Article, grade: str | None) -> SafeString:
         article.source.name,
         grade_label(grade),
     )
+
+
+def track_record_text(flagged: int, claims: int) -> str:
+    """`"25% (3 of 12)"`: the share of a source's claims that count against it; "—" when
+    it carries no claims yet."""
+    if not claims:
+        return "—"
+    return f"{flagged / claims:.0%} ({flagged} of {claims})"
+
+
+class SourceTable(tables.Table):
+    """The source list. Rows come from `Source.objects.for_list()`: the latest rating and
+    the track record are annotations, the domains a prefetch, so a page runs no query
+    per row. By grade or by last rating, sources never rated sort last either way."""
+
+    name = tables.Column(order_by=("name",))
+    domains = tables.Column(accessor="pk", verbose_name="Domains", orderable=False)
+    country = tables.Column(orderable=False)
+    language = tables.Column(orderable=False)
+    grade = tables.Column(accessor="current_grade", verbose_name="Current grade", empty_values=())
+    last_rated = tables.Column(accessor="last_rated_at", verbose_name="Last rated", empty_values=())
+    articles = tables.Column(
+        accessor="n_articles", verbose_name="Articles", order_by=("n_articles", "name")
+    )
+    claims = tables.Column(
+        accessor="n_claims", verbose_name="Claims", order_by=("n_claims", "name")
+    )
+    track_record = tables.Column(accessor="n_flagged", verbose_name="Track record", orderable=False)
+    unrated = tables.Column(
+        accessor="current_grade", verbose_name="Flag", orderable=False, empty_values=()
+    )
+
+    class Meta:
+        model = Source
+        fields = ()
+        sequence = (
+            "name",
+            "domains",
+            "country",
+            "language",
+            "grade",
+            "last_rated",
+            "articles",
+            "claims",
+            "track_record",
+            "unrated",
+        )
+        order_by = "name"
+        empty_text = "No sources match these filters."
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
+
+    def render_name(self, record: Source, value: str) -> SafeString:
+        return format_html('<a href="{}">{}</a>', reverse("source-detail", args=[record.pk]), value)
+
+    def render_domains(self, record: Source) -> SafeString | str:
+        domains = record.domains.all()
+        if not domains:
+            return "—"
+        return format_html_join(", ", "{}", ((domain.domain,) for domain in domains))
+
+    def render_grade(self, value: str | None) -> str:
+        return grade_label(value)
+
+    def order_grade(self, queryset: QuerySet, is_descending: bool):
+        return _nulls_last(queryset, "current_grade", is_descending), True
+
+    def render_last_rated(self, record: Source) -> str:
+        if record.last_rated_at is None:
+            return "Never"
+        return f"{timezone.localtime(record.last_rated_at):%Y-%m-%d} by {record.last_rated_by}"
+
+    def order_last_rated(self, queryset: QuerySet, is_descending: bool):
+        return _nulls_last(queryset, "last_rated_at", is_descending), True
+
+    def render_track_record(self, record: Source) -> str:
+        return track_record_text(record.n_flagged, record.n_claims)
+
+    def render_unrated(self, value: str | None) -> SafeString | str:
+        return "" if value else format_html('<span class="flag">{}</span>', "Unrated")
+
+
+def _nulls_last(queryset: QuerySet, field: str, is_descending: bool) -> QuerySet:
+    column = F(field)
+    ordered = column.desc(nulls_last=True) if is_descending else column.asc(nulls_last=True)
+    return queryset.order_by(ordered, "name")
