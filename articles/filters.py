@@ -72,8 +72,28 @@ def resolve_source(text: str) -> Source | None:
     return None
 
 
-class SourceFilter(django_filters.Filter):
+class SourceFieldFilter(django_filters.Filter):
+    """One source, typed or picked from the autocomplete list (static/js/source-autocomplete.js
+    fills the datalist from the autocomplete URL)."""
+
     field_class = SourceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "help_text", "Its exact name or an alias; suggestions appear as you type."
+        )
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "list": "source-options",
+                    "data-autocomplete-url": reverse_lazy("source-autocomplete"),
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        super().__init__(*args, **kwargs)
 
 
 def _start_of(day: date) -> datetime:
@@ -82,8 +102,23 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+def _on_or_after(queryset: QuerySet, name: str, value: date) -> QuerySet:
+    return queryset.filter(**{f"{name}__gte": _start_of(value)})
+
+
+def _on_or_before(queryset: QuerySet, name: str, value: date) -> QuerySet:
+    return queryset.filter(**{f"{name}__lt": _start_of(value + timedelta(days=1))})
+
+
+def day_filter(field_name: str, *, until: bool = False) -> django_filters.DateFilter:
+    """One end of a date range over a timestamp column: from the start of the day, or
+    until the end of it."""
+    return django_filters.DateFilter(
+        field_name=field_name,
+        method=_on_or_before if until else _on_or_after,
+        label="To" if until else "From",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -91,34 +126,14 @@ class ArticleFilter(django_filters.FilterSet):
     where an unbound django-filter FilterSet would apply nothing."""
 
     title = django_filters.CharFilter(lookup_expr="icontains", label="Title contains")
-    source = SourceFilter(
-        label="Source",
-        help_text="Its exact name or an alias; suggestions appear as you type.",
-        widget=forms.TextInput(
-            attrs={
-                # static/js/source-autocomplete.js fills the datalist from this URL.
-                "list": "source-options",
-                "data-autocomplete-url": reverse_lazy("source-autocomplete"),
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
-    )
+    source = SourceFieldFilter(label="Source")
     status = django_filters.ChoiceFilter(choices=ArticleStatus.choices, empty_label="Any")
     language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
     tag = django_filters.CharFilter(field_name="tags__name", method="with_tag", label="Tag")
-    published_from = django_filters.DateFilter(
-        field_name="published_at", method="on_or_after", label="From", widget=_date_input()
-    )
-    published_to = django_filters.DateFilter(
-        field_name="published_at", method="on_or_before", label="To", widget=_date_input()
-    )
-    imported_from = django_filters.DateFilter(
-        field_name="imported_at", method="on_or_after", label="From", widget=_date_input()
-    )
-    imported_to = django_filters.DateFilter(
-        field_name="imported_at", method="on_or_before", label="To", widget=_date_input()
-    )
+    published_from = day_filter("published_at")
+    published_to = day_filter("published_at", until=True)
+    imported_from = day_filter("imported_at")
+    imported_to = day_filter("imported_at", until=True)
     duplicates = ToggleFilter(label="Show duplicates", method="show_duplicates")
     archived = ToggleFilter(label="Include archived", method="include_archived")
 
@@ -132,12 +147,6 @@ class ArticleFilter(django_filters.FilterSet):
     def with_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         # Tag names are unique regardless of case, so the join adds no repeated rows.
         return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
-
-    def on_or_after(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
-        return queryset.filter(**{f"{name}__gte": _start_of(value)})
-
-    def on_or_before(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
-        return queryset.filter(**{f"{name}__lt": _start_of(value + timedelta(days=1))})
 
     def show_duplicates(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset if value else queryset.canonical()
@@ -169,23 +178,14 @@ class DuplicateFilter(django_filters.FilterSet):
         empty_label="Any similarity",
         label="Similarity",
     )
-    source = SourceFilter(
-        label="Source (either article)",
-        method="from_source",
-        help_text="Its exact name or an alias; suggestions appear as you type.",
-        widget=ArticleFilter.base_filters["source"].extra["widget"],
-    )
+    source = SourceFieldFilter(label="Source (either article)", method="from_source")
     proposal = django_filters.ChoiceFilter(
         choices=[(Proposal.CONFIRM, "Confirm"), (Proposal.REJECT, "Reject")],
         empty_label="Any",
         label="Analyst's proposal",
     )
-    found_from = django_filters.DateFilter(
-        field_name="created_at", method="on_or_after", label="From", widget=_date_input()
-    )
-    found_to = django_filters.DateFilter(
-        field_name="created_at", method="on_or_before", label="To", widget=_date_input()
-    )
+    found_from = day_filter("created_at")
+    found_to = day_filter("created_at", until=True)
 
     class Meta:
         model = DuplicateCandidate
@@ -208,9 +208,6 @@ class DuplicateFilter(django_filters.FilterSet):
     def from_source(self, queryset: QuerySet, name: str, value: Source) -> QuerySet:
         return queryset.filter(Q(article_a__source=value) | Q(article_b__source=value))
 
-    on_or_after = ArticleFilter.on_or_after
-    on_or_before = ArticleFilter.on_or_before
-
 
 UNRATED = "unrated"
 
@@ -224,10 +221,9 @@ TRACK_RECORD_BANDS = {
 }
 
 
-class SourceListFilter(django_filters.FilterSet):
+class SourceFilter(django_filters.FilterSet):
     """The source list's filters, over `Source.objects.for_list()` (which annotates the
-    grade and the track record they filter on). Not `SourceFilter`: that name is the
-    articles' source field above."""
+    grade and the track record they filter on)."""
 
     grade = django_filters.ChoiceFilter(
         choices=[*ReliabilityGrade.choices, (UNRATED, "Unrated")],

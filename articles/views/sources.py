@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from articles.criteria import CRITERIA, weighted_score
-from articles.filters import SourceListFilter
+from articles.filters import SourceFilter
 from articles.forms import RatingForm
 from articles.models import Claim, ProposalStatus, RatingProposal, Source
 from articles.services.ratings import accept_proposal, propose_rating, rate_source, reject_proposal
@@ -30,7 +30,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
         "articles/source_list.html",
-        filterset=SourceListFilter(request.GET, queryset=Source.objects.for_list()),
+        filterset=SourceFilter(request.GET, queryset=Source.objects.for_list()),
         table_class=SourceTable,
         list_url="source-list",
         caption="Sources",
