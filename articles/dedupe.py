@@ -178,15 +178,23 @@ class Similarity:
         return f"shingles w{SHINGLE_WORDS}, {how}"
 
 
+def template_lines(a: Text, b: Text, *, same_source: bool) -> frozenset[str]:
+    """The line keys `compare` leaves out as the source's template: the lines two articles
+    of one source share, when both also have a substantial part of their own; else none."""
+    if not same_source:
+        return frozenset()
+    shared = a.line_keys & b.line_keys
+    if shared and _substantial(a.own_part(shared), a) and _substantial(b.own_part(shared), b):
+        return shared
+    return frozenset()
+
+
 def compare(a: Text, b: Text, *, same_source: bool) -> Similarity:
-    """Exact similarity of two bodies on their shingle sets (see the module docstring for
-    what same-source pairs compare)."""
-    if same_source:
-        shared = a.line_keys & b.line_keys
-        if shared:
-            own_a, own_b = a.own_part(shared), b.own_part(shared)
-            if _substantial(own_a, a) and _substantial(own_b, b):
-                return _measure(_hashed(shingles(own_a)), _hashed(shingles(own_b)), True)
+    """Exact similarity of two bodies on their shingle sets, without their shared
+    template lines (`template_lines`)."""
+    if template := template_lines(a, b, same_source=same_source):
+        own_a, own_b = a.own_part(template), b.own_part(template)
+        return _measure(_hashed(shingles(own_a)), _hashed(shingles(own_b)), True)
     return _measure(a.shingle_set, b.shingle_set, False)
 
 

@@ -14,10 +14,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from articles.dedupe import Text, compare
+from articles.dedupe import Text, template_lines
 from articles.diff import word_diff
 from articles.filters import DuplicateFilter
-from articles.ingest.clean import line_key
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, Proposal
 from articles.services.duplicates import decide, propose, rule_canonical
 from articles.tables import DuplicateTable, grade_label
@@ -40,16 +39,14 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
 def duplicate_review(request: HttpRequest, pk: int) -> HttpResponse:
     pair = get_object_or_404(DuplicateCandidate.objects.for_review(), pk=pk)
     a, b = pair.article_a, pair.article_b
-    same_source = a.source_id == b.source_id
-    template_a = frozenset(a.source.boilerplate or ())
-    template_b = frozenset(b.source.boilerplate or ())
-    if same_source and compare(Text(a.body), Text(b.body), same_source=True).own_parts:
-        # The lines both share were left out of the similarity as the source's template.
-        shared = frozenset(map(line_key, a.body.splitlines())) & frozenset(
-            map(line_key, b.body.splitlines())
-        )
-        template_a, template_b = template_a | shared, template_b | shared
-    side_a, side_b = word_diff(a.body, b.body, template_a=template_a, template_b=template_b)
+    # Dimmed: each source's learned boilerplate, and what the similarity left out.
+    shared = template_lines(Text(a.body), Text(b.body), same_source=a.source_id == b.source_id)
+    side_a, side_b = word_diff(
+        a.body,
+        b.body,
+        template_a=frozenset(a.source.boilerplate or ()) | shared,
+        template_b=frozenset(b.source.boilerplate or ()) | shared,
+    )
     context = {
         "pair": pair,
         "sides": [
