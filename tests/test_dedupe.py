@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.dedupe import SCHEME, Fingerprint, Text, Verdict, compare, fingerprint
+from articles.ingest.hashing import content_hash
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, FingerprintBand
 from articles.services.duplicates import decide, dedupe_articles, propose, rebuild
 from articles.services.imports import import_paths
@@ -156,7 +157,11 @@ def _article(body: str, *, source=None, published_at=NOW, **fields) -> Article:
     from articles.services.duplicates import store_fingerprints
 
     article = ArticleFactory(
-        body=body, source=source or SourceFactory(), published_at=published_at, **fields
+        body=body,
+        content_hash=content_hash(body),
+        source=source or SourceFactory(),
+        published_at=published_at,
+        **fields,
     )
     store_fingerprints([(article.pk, body)])
     return article
@@ -207,6 +212,23 @@ def test_an_exact_copy_from_another_source_is_linked_and_the_earliest_is_canonic
 
     assert _canonical_of(later) == earlier.pk
     assert _canonical_of(earlier) == earlier.pk
+
+
+@pytest.mark.django_db
+def test_exact_copies_beyond_the_bucket_limit_still_form_one_group(monkeypatch):
+    # A wire story republished more often than a band key may be shared: the band buckets
+    # are skipped, the exact copies still pair with the first article of their body.
+    monkeypatch.setattr("articles.services.duplicates.MAX_BUCKET", 3)
+    copies = [_article(STORY, published_at=NOW + timedelta(minutes=i)) for i in range(6)]
+
+    report = dedupe_articles(ids=[c.pk for c in copies])
+
+    assert report.skipped_buckets > 0
+    assert {_canonical_of(c) for c in copies} == {copies[0].pk}
+    assert DuplicateCandidate.objects.count() == 5  # a star, not all 15 pairs
+    rebuild()
+    assert {_canonical_of(c) for c in copies} == {copies[0].pk}
+    assert DuplicateCandidate.objects.count() == 5
 
 
 @pytest.mark.django_db

@@ -23,7 +23,7 @@ from itertools import groupby, islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -172,31 +172,38 @@ def _candidate_pairs(ids: list[int], report: DedupeReport) -> set[tuple[int, int
             continue
         for article_id in keys[key]:
             pairs |= {_pair(article_id, other) for other in members if other != article_id}
+    # Exact copies (same normalised body) pair with the first article of that body, however
+    # many there are: no bucket limit, and no quadratic number of pairs.
     hashes = dict(
         Article.objects.filter(pk__in=ids)
         .exclude(content_hash="")
         .values_list("pk", "content_hash")
     )
-    same_body = Article.objects.filter(content_hash__in=set(hashes.values()))
-    by_hash = defaultdict(set)
-    for pk, digest in same_body.values_list("pk", "content_hash")[: MAX_BUCKET * len(ids)]:
-        by_hash[digest].add(pk)
-    for article_id, digest in hashes.items():
-        pairs |= {_pair(article_id, other) for other in by_hash[digest] if other != article_id}
+    firsts = dict(
+        Article.objects.filter(content_hash__in=set(hashes.values()))
+        .values("content_hash")
+        .annotate(first=Min("pk"))
+        .values_list("content_hash", "first")
+    )
+    pairs |= {_pair(pk, firsts[d]) for pk, d in hashes.items() if firsts[d] != pk}
     return pairs
 
 
 def _all_candidate_pairs(scope: set[int] | None, report: DedupeReport) -> Iterator:
-    """Every pair sharing a band key or an exact body, streamed from the index in key order
-    (touching `scope` when given)."""
+    """Every pair sharing a band key, streamed from the index in key order, and every exact
+    copy with the first article of its body (touching `scope` when given)."""
     rows = FingerprintBand.objects.order_by("key").values_list("key", "article_id")
     yield from _bucket_pairs(rows.iterator(chunk_size=20000), scope, report)
     rows = (
         Article.objects.exclude(content_hash="")
-        .order_by("content_hash")
+        .order_by("content_hash", "pk")
         .values_list("content_hash", "pk")
     )
-    yield from _bucket_pairs(rows.iterator(chunk_size=20000), scope, report)
+    for _, group in groupby(rows.iterator(chunk_size=20000), key=lambda row: row[0]):
+        first, *copies = (pk for _, pk in group)
+        for pk in copies:
+            if scope is None or first in scope or pk in scope:
+                yield (first, pk)
 
 
 def _bucket_pairs(rows, scope: set[int] | None, report: DedupeReport) -> Iterator:
@@ -455,17 +462,17 @@ def _canonical_info(nodes: set[int]) -> dict[int, tuple]:
 
 
 def _point(wanted: dict[int, int | None]) -> int:
-    """Set `duplicate_of` where it differs, with a history record per article."""
+    """Set `duplicate_of` where it differs, with a history record per article, in one
+    transaction so that no reader sees a group half re-pointed."""
     current = {}
     for chunk in _chunks(sorted(wanted), 500):
         current.update(Article.objects.filter(pk__in=chunk).values_list("pk", "duplicate_of"))
     changed = [pk for pk, target in wanted.items() if pk in current and current[pk] != target]
-    for chunk in _chunks(changed, 500):
-        articles = list(Article.objects.filter(pk__in=chunk).defer("raw", "fingerprint"))
-        for article in articles:
-            article.duplicate_of_id = wanted[article.pk]
-        with transaction.atomic():
-            # Members leaving their canonical first, so no article ever points at a duplicate.
+    with transaction.atomic():
+        for chunk in _chunks(changed, 500):
+            articles = list(Article.objects.filter(pk__in=chunk).defer("raw", "fingerprint"))
+            for article in articles:
+                article.duplicate_of_id = wanted[article.pk]
             bulk_update_with_history(
                 articles,
                 Article,
