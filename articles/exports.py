@@ -7,9 +7,10 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 
-from articles.models import Article, DuplicateCandidate, Source, SourceRating, Tag
+from articles.models import Article, DuplicateCandidate, Source, Tag
+from articles.querysets import latest_rating
 
 ARTICLE_FIELDS = [
     "id",
@@ -118,12 +119,8 @@ SOURCE_FIELDS = ["name", "domains", "country", "language", "grade", "rationale"]
 def source_records() -> Iterator[dict]:
     """One record per source, for sharing ratings between desks: its domains (space
     separated) and its current grade with that rating's rationale."""
-    latest = SourceRating.objects.filter(source=OuterRef("pk")).order_by("-rated_at", "-id")
     sources = (
-        Source.objects.annotate(
-            grade=Subquery(latest.values("grade")[:1]),
-            rationale=Subquery(latest.values("rationale")[:1]),
-        )
+        Source.objects.annotate(grade=latest_rating("grade"), rationale=latest_rating("rationale"))
         .prefetch_related("domains")
         .order_by("name")
     )

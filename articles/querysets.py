@@ -23,15 +23,22 @@ from django.db.models.functions import Coalesce
 ARTICLE_TEXT_FIELDS = ("raw", "body", "fingerprint")
 
 
+def latest_rating(field: str, *, source: str = "pk") -> Subquery:
+    """`field` of the latest rating of the source at `source` (an outer reference): the
+    current grade and its companions, one correlated subquery each, computed only for the
+    rows a page fetches. Ratings are append-only, so the latest one is the current one."""
+    from articles.models import SourceRating
+
+    latest = SourceRating.objects.filter(source=OuterRef(source)).order_by("-rated_at", "-id")
+    return Subquery(latest.values(field)[:1])
+
+
 class SourceQuerySet(models.QuerySet):
     def with_current_grade(self) -> "SourceQuerySet":
-        """Annotate `current_grade` and `rated_at`: the latest rating's, or None if unrated."""
-        from articles.models import SourceRating
-
-        latest = SourceRating.objects.filter(source=OuterRef("pk")).order_by("-rated_at", "-id")
+        """Annotate `current_grade` and `last_rated_at`: the latest rating's, or None if
+        unrated."""
         return self.annotate(
-            current_grade=Subquery(latest.values("grade")[:1]),
-            last_rated_at=Subquery(latest.values("rated_at")[:1]),
+            current_grade=latest_rating("grade"), last_rated_at=latest_rating("rated_at")
         )
 
     def unrated(self) -> "SourceQuerySet":
@@ -72,13 +79,8 @@ class SourceQuerySet(models.QuerySet):
         """`with_current_grade()` and `last_rated_by`: the latest rater's user name."""
         from django.contrib.auth import get_user_model
 
-        from articles.models import SourceRating
-
-        latest = SourceRating.objects.filter(source=OuterRef("pk")).order_by("-rated_at", "-id")
         username = f"rated_by__{get_user_model().USERNAME_FIELD}"
-        return self.with_current_grade().annotate(
-            last_rated_by=Subquery(latest.values(username)[:1])
-        )
+        return self.with_current_grade().annotate(last_rated_by=latest_rating(username))
 
     def with_track_record(self) -> "SourceQuerySet":
         """Annotate `n_articles` (all the source's articles, copies included), `n_claims`
@@ -147,12 +149,7 @@ class ArticleQuerySet(models.QuerySet):
         """Annotate `source_grade`: the current reliability grade of the article's source
         (its latest rating), or None if unrated. A correlated subquery, so it is computed
         for the rows fetched, not for the whole table."""
-        from articles.models import SourceRating
-
-        latest = SourceRating.objects.filter(source=OuterRef("source_id")).order_by(
-            "-rated_at", "-id"
-        )
-        return self.annotate(source_grade=Subquery(latest.values("grade")[:1]))
+        return self.annotate(source_grade=latest_rating("grade", source="source_id"))
 
     def with_copy_count(self) -> "ArticleQuerySet":
         """Annotate `n_copies`: how many articles are duplicates of this one. A correlated
@@ -221,17 +218,12 @@ class ClaimQuerySet(models.QuerySet):
 
 class DuplicateCandidateQuerySet(models.QuerySet):
     def _with_articles(self) -> "DuplicateCandidateQuerySet":
-        from articles.models import SourceRating
-
-        def grade(side: str) -> Subquery:
-            latest = SourceRating.objects.filter(
-                source=OuterRef(f"article_{side}__source_id")
-            ).order_by("-rated_at", "-id")
-            return Subquery(latest.values("grade")[:1])
-
         return self.select_related(
             "article_a__source", "article_b__source", "proposed_by", "decided_by"
-        ).annotate(grade_a=grade("a"), grade_b=grade("b"))
+        ).annotate(
+            grade_a=latest_rating("grade", source="article_a__source_id"),
+            grade_b=latest_rating("grade", source="article_b__source_id"),
+        )
 
     def for_list(self) -> "DuplicateCandidateQuerySet":
         """A row of the review queue: both articles' titles, sources and grades; no text."""

@@ -150,12 +150,12 @@ def import_source_rows(rows: Iterable[dict], *, by, origin: str) -> SourceImport
     domains and empty country/language are filled in; a grade that differs from the current
     rating (grade or rationale) is appended as a new rating by `by`, so importing the same
     file twice changes nothing the second time and no rating is ever overwritten."""
-    from articles.exports import csv_unsafe
+    from articles.exports import SOURCE_FIELDS, csv_unsafe
     from articles.services.ratings import rate_source
 
     report = SourceImportReport()
     for line, raw in enumerate(rows, start=2):  # line 1 is the header
-        row = {key: csv_unsafe((raw.get(key) or "").strip()) for key in _SOURCE_COLUMNS}
+        row = {key: csv_unsafe((raw.get(key) or "").strip()) for key in SOURCE_FIELDS}
         where = f"{origin}, line {line}"
         if not row["name"]:
             report.problems.append(f"{where}: the name is empty")
@@ -174,9 +174,6 @@ def import_source_rows(rows: Iterable[dict], *, by, origin: str) -> SourceImport
         setattr(report, outcome, getattr(report, outcome) + 1)
         report.rated += rated
     return report
-
-
-_SOURCE_COLUMNS = ("name", "domains", "country", "language", "grade", "rationale")
 
 
 def _import_source(row: dict, *, by, rate) -> tuple[str, bool]:
