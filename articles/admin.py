@@ -7,7 +7,6 @@ their history. Deleting is for superusers only: everyone else archives.
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.forms import TagForm
@@ -263,22 +262,24 @@ class ClaimAdmin(NewsdeskHistoryAdmin):
         "claim_type",
         "credibility",
         "status",
-        "appearance_count",
+        "n_appearances",
+        "n_sources",
+        "best_grade",
         "updated_at",
     ]
-    list_filter = ["claim_type", "credibility", "status", "created_at"]
+    list_filter = ["claim_type", "credibility", "status", "best_grade", "created_at"]
     list_select_related = ["created_by"]
     search_fields = ["text", "notes"]
     autocomplete_fields = ["created_by", "tags"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    readonly_fields = [
+        "version",
+        "created_at",
+        "updated_at",
+        "n_appearances",
+        "n_sources",
+        "best_grade",
+    ]
     inlines = [AppearanceInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_appearances=Count("appearances"))
-
-    @admin.display(ordering="n_appearances", description="Appearances")
-    def appearance_count(self, obj):
-        return obj.n_appearances
 
 
 @admin.register(Appearance)

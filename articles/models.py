@@ -522,8 +522,30 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Raised on every edit; a stale form is refused (optimistic lock)."
     )
+    credibility_rationale = models.TextField(
+        blank=True,
+        help_text="Why the Editor chose this credibility (required when it departs "
+        "from the suggested one).",
+    )
+    # Derived from the appearances, their articles' duplicate groups and upstreams, and the
+    # sources' ratings; kept current by `services.claims.refresh_claim_stats`, called by
+    # every service that changes one of those. Stored so that the claim list filters and
+    # sorts on them with an index instead of aggregating 300k appearances per page.
+    n_appearances = models.PositiveIntegerField(default=0, editable=False)
+    n_sources = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Independent sources carrying the claim."
+    )
+    best_grade = models.CharField(
+        max_length=1,
+        blank=True,
+        editable=False,
+        choices=ReliabilityGrade.choices,
+        help_text="Best current reliability grade among the sources carrying the claim.",
+    )
 
-    history = HistoricalRecords(m2m_fields=[tags])
+    history = HistoricalRecords(
+        m2m_fields=[tags], excluded_fields=["n_appearances", "n_sources", "best_grade"]
+    )
     objects = ClaimQuerySet.as_manager()
 
     class Meta:
@@ -535,9 +557,16 @@ class Claim(models.Model):
             models.Index(fields=["status"], name="claim_status_idx"),
             models.Index(fields=["-created_at"], name="claim_created_idx"),
             models.Index(fields=["-updated_at", "-id"], name="claim_updated_idx"),
+            models.Index(fields=["-n_sources", "-id"], name="claim_n_sources_idx"),
+            models.Index(fields=["-n_appearances", "-id"], name="claim_n_appearances_idx"),
+            models.Index(fields=["best_grade"], name="claim_best_grade_idx"),
         ]
         constraints = [
             _choice_check("claim_type", ClaimType, "claim_type_valid"),
+            models.CheckConstraint(
+                condition=Q(best_grade="") | Q(best_grade__in=ReliabilityGrade.values),
+                name="claim_best_grade_valid",
+            ),
             _choice_check("credibility", Credibility, "claim_credibility_valid"),
             _choice_check("status", ClaimStatus, "claim_status_valid"),
             models.CheckConstraint(condition=~Q(text=""), name="claim_text_not_empty"),
@@ -545,6 +574,17 @@ class Claim(models.Model):
 
     def __str__(self) -> str:
         return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("claim-detail", args=[self.pk])
+
+    @property
+    def admiralty_code(self) -> str:
+        """Source reliability and information credibility together, e.g. `B2`. With no
+        rated source the reliability "cannot be judged": F."""
+        return f"{self.best_grade or ReliabilityGrade.F}{self.credibility}"
 
 
 class AnchorStatus(models.TextChoices):
@@ -645,3 +685,38 @@ class ClaimLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_claim_id} {self.relation} {self.to_claim_id}"
+
+
+class SuggestionDismissal(models.Model):
+    """A suggestion a person dismissed, so it is not offered again: a suggested claim in an
+    article (`claim` empty) or a possibly-same sentence for a claim. Keyed by the
+    sentence's text (hashed), not its offsets, so it survives re-cleaning of the body."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    text_hash = models.CharField(max_length=64, help_text="SHA-256 of the sentence.")
+    text = models.TextField()
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-dismissed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "text_hash"],
+                condition=Q(claim__isnull=True),
+                name="dismissal_unique_article_suggestion",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "claim", "text_hash"],
+                condition=Q(claim__isnull=False),
+                name="dismissal_unique_claim_suggestion",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"dismissed in article {self.article_id}: {self.text[:60]}"

@@ -196,9 +196,37 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+def independence_key(path: str = "article") -> Coalesce:
+    """The independence rule, in one place: which source an appearance's article counts as
+    when counting the independent sources of a claim. An article derived from another
+    (upstream attribution) counts as its upstream; a duplicate counts as its canonical
+    article, and so as the canonical's upstream or source. Distinct keys = independent
+    sources. `path` leads from the rows to the article."""
+    return Coalesce(
+        f"{path}__upstream_source_id",
+        f"{path}__duplicate_of__upstream_source_id",
+        f"{path}__duplicate_of__source_id",
+        f"{path}__source_id",
+    )
+
+
 class ClaimQuerySet(models.QuerySet):
-    def with_counts(self) -> "ClaimQuerySet":
-        return self.annotate(n_appearances=Count("appearances", distinct=True))
+    def for_list(self) -> "ClaimQuerySet":
+        """A row of the claim list, in one query per page plus one for the page's tags and
+        one for its claimants. Counts and the best grade are stored on the claim."""
+        from articles.models import Appearance
+
+        claimants = (
+            Appearance.objects.exclude(claimant="")
+            .only("claim_id", "claimant")
+            .order_by("claimant")
+        )
+        return self.prefetch_related(
+            "tags", Prefetch("appearances", queryset=claimants, to_attr="claimant_rows")
+        )
+
+    def for_page(self) -> "ClaimQuerySet":
+        return self.select_related("created_by").prefetch_related("tags").with_flags()
 
     def appearing_in(self, source) -> "ClaimQuerySet":
         """Claims with an appearance in one of `source`'s articles, each once."""

@@ -26,6 +26,7 @@ _MODELS = [
     "appearance",
     "claimlink",
     "tag",
+    "suggestiondismissal",
 ]
 
 # Derived tables that no person reads or writes directly (the dedupe LSH index).
@@ -48,6 +49,7 @@ _ANALYST = _VIEW | {
     "delete_appearance",
     "add_claimlink",
     "add_tag",
+    "add_suggestiondismissal",
 }
 _EDITOR = _ANALYST | {
     "change_source",

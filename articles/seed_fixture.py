@@ -139,6 +139,12 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
 
     article_pk: dict[str, int] = {}
     bodies: dict[str, str] = {}
+    # Who each article counts as among a claim's independent sources (its upstream, else
+    # its source; the seed has no duplicates) and its source's grade: the claims' stored
+    # figures, which `refresh_claim_stats` would compute (a test checks they agree).
+    counts_as: dict[str, str] = {}
+    grade_of = {source["key"]: source["grade"] for source in spec["sources"]}
+    source_of: dict[str, str] = {}
     for pk, article in enumerate(spec["articles"], start=1):
         raw = (seeds_dir / article["file"]).read_text(encoding="utf-8")
         first_line, body = clean_seed_body(
@@ -150,6 +156,8 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
         article_pk[article["file"]] = pk
         bodies[article["file"]] = body
         upstream = article.get("upstream_source")
+        counts_as[article["file"]] = upstream or article["source"]
+        source_of[article["file"]] = article["source"]
         add(
             "article",
             pk,
@@ -180,6 +188,7 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
     appearances = []
     for pk, claim in enumerate(spec["claims"], start=1):
         claim_pk[claim["key"]] = pk
+        files = [appearance["article"] for appearance in claim["appearances"]]
         add(
             "claim",
             pk,
@@ -193,6 +202,10 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
             created_at=rated_at,
             updated_at=rated_at,
             version=1,
+            credibility_rationale=claim.get("credibility_rationale", ""),
+            n_appearances=len(files),
+            n_sources=len({counts_as[file] for file in files}),
+            best_grade=min((grade_of[source_of[file]] for file in files), default=""),
         )
         for appearance in claim["appearances"]:
             body = bodies[appearance["article"]]

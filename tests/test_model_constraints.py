@@ -193,6 +193,7 @@ INVALID_CHOICES = [
     (ClaimFactory, "credibility", 0),
     (ClaimFactory, "claim_type", "bogus"),
     (ClaimFactory, "status", "bogus"),
+    (ClaimFactory, "best_grade", "Z"),
     (DuplicateCandidateFactory, "status", "bogus"),
     (DuplicateCandidateFactory, "proposal", "bogus"),
     (AppearanceFactory, "anchor_status", "bogus"),

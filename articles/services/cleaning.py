@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from articles.anchoring import reanchor, selectors
 from articles.ingest.clean import learn_boilerplate
 from articles.ingest.document import Problem
 from articles.ingest.extract import extract, recover_raw_document, remove_lines
 from articles.ingest.hashing import content_hash
-from articles.models import Appearance, Article, Source
+from articles.models import Article, Source
+from articles.services.claims import ReanchorReport, reanchor_article
 from articles.services.duplicates import dedupe_articles, store_fingerprints
 
 CHUNK = 500
@@ -29,12 +29,14 @@ class RecleanReport:
     changed: int = 0
     failed: int = 0
     moved_anchors: int = 0
+    fuzzy_anchors: int = 0
     orphaned_anchors: int = 0
 
     def summary(self) -> str:
         return (
             f"examined {self.examined}, changed {self.changed}, failed {self.failed}; "
-            f"anchors moved {self.moved_anchors}, orphaned {self.orphaned_anchors}"
+            f"anchors moved {self.moved_anchors}, fuzzy {self.fuzzy_anchors}, "
+            f"orphaned {self.orphaned_anchors}"
         )
 
 
@@ -97,50 +99,28 @@ def reclean_articles(*, source: Source | None = None) -> RecleanReport:
         body = remove_lines(document.body, frozenset(article.source.boilerplate or ()))
         if body == article.body or not body.strip():
             continue
-        moved, orphaned = update_body(article=article, body=body, extractor=document.extractor)
+        anchors = update_body(article=article, body=body, extractor=document.extractor)
         report.changed += 1
         changed.append(article.pk)
-        report.moved_anchors += moved
-        report.orphaned_anchors += orphaned
+        report.moved_anchors += anchors.moved
+        report.fuzzy_anchors += anchors.fuzzy
+        report.orphaned_anchors += anchors.orphaned
     # A changed body may copy other articles, or no longer copy the ones it did.
     dedupe_articles(ids=changed)
     return report
 
 
-def update_body(*, article: Article, body: str, extractor: str) -> tuple[int, int]:
+def update_body(*, article: Article, body: str, extractor: str) -> ReanchorReport:
     """Store a new body, its fingerprint, and re-anchor the article's appearances, in one
-    transaction (its duplicates are re-checked by `dedupe`). Returns how many appearances
-    moved and how many were orphaned."""
-    moved = orphaned = 0
+    transaction (its duplicates are re-checked by `dedupe`). Returns what became of the
+    appearances."""
     with transaction.atomic():
         article.body = body
         article.extractor = extractor
         article.content_hash = content_hash(body)
         article.save(update_fields=["body", "extractor", "content_hash"])
         store_fingerprints([(article.pk, body)])
-        for appearance in Appearance.objects.filter(article=article):
-            anchor = reanchor(
-                body,
-                start=appearance.start,
-                end=appearance.end,
-                exact=appearance.exact,
-                prefix=appearance.prefix,
-                suffix=appearance.suffix,
-            )
-            if (
-                anchor.status == appearance.anchor_status == "exact"
-                and anchor.start == appearance.start
-            ):
-                continue
-            appearance.anchor_status = anchor.status
-            if anchor.status == "orphaned":
-                orphaned += 1
-            else:
-                moved += anchor.status == "moved"
-                for name, value in selectors(body, anchor.start, anchor.end).items():
-                    setattr(appearance, name, value)
-            appearance.save()
-    return moved, orphaned
+        return reanchor_article(article=article)
 
 
 def _chunked(queryset) -> Iterator[Article]:

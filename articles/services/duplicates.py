@@ -36,6 +36,7 @@ from articles.models import (
     Proposal,
     Source,
 )
+from articles.services.claims import refresh_claim_stats
 
 CHUNK = 200
 # A band key shared by more articles than this says nothing (empty or formulaic texts):
@@ -480,6 +481,8 @@ def _point(wanted: dict[int, int | None]) -> int:
                 batch_size=500,
                 default_change_reason="dedupe: group recomputed",
             )
+        # Copies count once among a claim's independent sources.
+        refresh_claim_stats(articles=changed)
     return len(changed)
 
 

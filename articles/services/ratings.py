@@ -18,6 +18,7 @@ from articles.models import (
     Source,
     SourceRating,
 )
+from articles.services.claims import refresh_claim_stats
 
 
 def rate_source(
@@ -32,6 +33,8 @@ def rate_source(
         )
         rating._history_user = by
         rating.save()
+        # The best grade among a claim's sources may have changed.
+        refresh_claim_stats(sources=[source.pk])
     return rating
 
 

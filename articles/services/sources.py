@@ -21,6 +21,7 @@ from articles.models import (
     SourceDomain,
     SourceRating,
 )
+from articles.services.claims import refresh_claim_stats
 
 UNKNOWN_SOURCE = "Unknown source"
 
@@ -126,6 +127,7 @@ def merge_sources(*, keep: Source, merge: list[Source], by=None) -> dict[str, in
         keep._history_user = by
         keep._change_reason = "merged " + ", ".join(source.name for source in merge)
         keep.save()
+        refresh_claim_stats(sources=[keep.pk])
     return moved
 
 
