@@ -323,6 +323,8 @@ def link_claims(*, from_claim: Claim, to_claim: Claim, relation: str, by, note: 
 def _merge(keep: Claim, other: Claim, by) -> None:
     if other.status == ClaimStatus.ARCHIVED:
         raise ValidationError("That claim is archived already (perhaps merged before).")
+    if keep.status == ClaimStatus.ARCHIVED:
+        raise ValidationError("The claim to keep is archived: merge into a claim in use.")
     reason = f"merged into claim {keep.pk}"
     for appearance in Appearance.objects.filter(claim=other):
         appearance.claim = keep
@@ -420,9 +422,14 @@ def reanchor_article(*, article: Article, by=None) -> ReanchorReport:
                 prefix=appearance.prefix,
                 suffix=appearance.suffix,
             )
-            setattr(report, anchor.status, getattr(report, anchor.status) + 1)
-            score = anchor.score if anchor.status == AnchorStatus.FUZZY else None
-            new = {"anchor_status": anchor.status, "anchor_score": score}
+            status = anchor.status
+            if status == AnchorStatus.EXACT and appearance.anchor_status == AnchorStatus.MOVED:
+                # Found where an earlier re-anchoring moved it: still moved from where it
+                # was marked (and a second run changes nothing).
+                status = AnchorStatus.MOVED
+            setattr(report, status, getattr(report, status) + 1)
+            score = anchor.score if status == AnchorStatus.FUZZY else None
+            new = {"anchor_status": status, "anchor_score": score}
             if anchor.status != AnchorStatus.ORPHANED:
                 new |= {"start": anchor.start, "end": anchor.end}
                 if anchor.status != AnchorStatus.FUZZY:
@@ -437,7 +444,7 @@ def reanchor_article(*, article: Article, by=None) -> ReanchorReport:
             for name, value in new.items():
                 setattr(appearance, name, value)
             appearance._history_user = by
-            appearance._change_reason = f"re-anchored: {anchor.status}"
+            appearance._change_reason = f"re-anchored: {status}"
             appearance.save()
     return report
 
