@@ -23,6 +23,7 @@ from articles.models import (
     SourceAlias,
     SourceDomain,
     SourceRating,
+    SuggestionDismissal,
     Tag,
 )
 
@@ -305,3 +306,16 @@ class TagAdmin(NewsdeskAdmin):
     form = TagForm
     list_display = ["name", "created_at"]
     search_fields = ["name"]
+
+
+@admin.register(SuggestionDismissal)
+class SuggestionDismissalAdmin(NewsdeskAdmin):
+    """Read-only: suggestions are dismissed on the article and claim pages."""
+
+    list_display = ["text", "article", "claim", "dismissed_by", "dismissed_at"]
+    list_select_related = ["article", "claim", "dismissed_by"]
+    search_fields = ["text"]
+    readonly_fields = ["article", "claim", "text_hash", "text", "dismissed_by", "dismissed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

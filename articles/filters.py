@@ -1,23 +1,31 @@
-"""The filters of the lists (`/articles/`, `/duplicates/`, `/sources/`), bound to the query
-string.
+"""The filters of the lists (`/articles/`, `/claims/`, `/duplicates/`, `/sources/`), bound to
+the query string.
 
 By default the list shows what `Article.objects.visible()` shows: canonical articles that
 are not archived. Two toggles widen it (`duplicates=1`, `archived=1`); every other filter
 narrows it. Nothing here searches article bodies: `title` matches the title only.
 """
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.core.validators import RegexValidator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from articles.models import (
+    AnchorStatus,
+    Appearance,
     Article,
     ArticleStatus,
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Credibility,
     DuplicateCandidate,
     DuplicateStatus,
     Proposal,
@@ -210,6 +218,7 @@ class DuplicateFilter(django_filters.FilterSet):
 
 
 UNRATED = "unrated"
+UNANCHORED = "unanchored"
 
 # Bands of a source's track record (the share of its claims flagged, see
 # querysets.flagged_claim), as a partition: each source with claims is in exactly one.
@@ -265,3 +274,115 @@ class SourceFilter(django_filters.FilterSet):
         if value == "under25":
             return queryset.filter(n_flagged__gt=0, n_claims__gt=F("n_flagged") * 4)
         return queryset.filter(n_claims__gt=0, n_claims__lte=F("n_flagged") * 4)
+
+
+ADMIRALTY_CODE = re.compile(r"^\s*([A-Fa-f])\s*([1-6])\s*$")
+
+
+class ClaimFilter(django_filters.FilterSet):
+    """The claim list's filters, over `Claim.objects.for_list()`. Archived claims (merged
+    or withdrawn) are left out unless asked for. Counts, independent sources and the best
+    grade are stored on the claim, so filtering on them uses an index."""
+
+    text = django_filters.CharFilter(lookup_expr="icontains", label="Text contains")
+    claim_type = django_filters.ChoiceFilter(
+        choices=ClaimType.choices, empty_label="Any type", label="Claim type"
+    )
+    credibility = django_filters.ChoiceFilter(
+        choices=Credibility.choices, empty_label="Any credibility"
+    )
+    status = django_filters.ChoiceFilter(choices=ClaimStatus.choices, empty_label="Any status")
+    claimant = django_filters.CharFilter(method="with_claimant", label="Claimant contains")
+    min_appearances = django_filters.NumberFilter(
+        field_name="n_appearances", lookup_expr="gte", label="At least N appearances"
+    )
+    min_sources = django_filters.NumberFilter(
+        field_name="n_sources", lookup_expr="gte", label="At least N independent sources"
+    )
+    best_grade = django_filters.ChoiceFilter(
+        choices=[*ReliabilityGrade.choices, (UNRATED, "No rated source")],
+        method="with_best_grade",
+        empty_label="Any grade",
+        label="Best source grade",
+    )
+    admiralty = django_filters.CharFilter(
+        method="with_admiralty_code",
+        label="Admiralty code",
+        help_text="For example B2.",
+        validators=[
+            RegexValidator(
+                ADMIRALTY_CODE, "An Admiralty code is a letter A–F and a digit 1–6, like B2."
+            )
+        ],
+    )
+    tag = django_filters.CharFilter(field_name="tags__name", method="with_tag", label="Tag")
+    source = SourceFieldFilter(label="Appears in source", method="in_source")
+    anchor = django_filters.ChoiceFilter(
+        choices=[*AnchorStatus.choices, (UNANCHORED, "Fuzzy or orphaned")],
+        method="with_anchor",
+        empty_label="Any anchor",
+        label="An appearance anchored",
+    )
+    appeared_from = django_filters.DateFilter(
+        method="appeared_from_day",
+        label="From",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    appeared_to = django_filters.DateFilter(
+        method="appeared_to_day",
+        label="To",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    updated_from = day_filter("updated_at")
+    updated_to = day_filter("updated_at", until=True)
+    archived = ToggleFilter(label="Include archived", method="include_archived")
+
+    class Meta:
+        model = Claim
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__({} if data is None else data, *args, **kwargs)
+
+    def with_claimant(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        rows = Appearance.objects.filter(claim=OuterRef("pk"), claimant__icontains=value.strip())
+        return queryset.filter(Exists(rows))
+
+    def with_best_grade(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(best_grade="" if value == UNRATED else value)
+
+    def with_admiralty_code(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        match = ADMIRALTY_CODE.match(value)
+        grade, credibility = match.group(1).upper(), int(match.group(2))
+        # No rated source reads as F (reliability cannot be judged), as on the claim.
+        grades = ["", "F"] if grade == "F" else [grade]
+        return queryset.filter(best_grade__in=grades, credibility=credibility)
+
+    def with_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
+
+    def in_source(self, queryset: QuerySet, name: str, value: Source) -> QuerySet:
+        return queryset.appearing_in(value)
+
+    def with_anchor(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        statuses = [AnchorStatus.FUZZY, AnchorStatus.ORPHANED] if value == UNANCHORED else [value]
+        rows = Appearance.objects.filter(claim=OuterRef("pk"), anchor_status__in=statuses)
+        return queryset.filter(Exists(rows))
+
+    def appeared_from_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        rows = Appearance.objects.filter(
+            claim=OuterRef("pk"), article__published_at__gte=_start_of(value)
+        )
+        return queryset.filter(Exists(rows))
+
+    def appeared_to_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        rows = Appearance.objects.filter(
+            claim=OuterRef("pk"),
+            article__published_at__lt=_start_of(value + timedelta(days=1)),
+        )
+        return queryset.filter(Exists(rows))
+
+    def include_archived(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if value or self.form.cleaned_data.get("status") == ClaimStatus.ARCHIVED:
+            return queryset
+        return queryset.exclude(status=ClaimStatus.ARCHIVED)

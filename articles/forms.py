@@ -1,9 +1,32 @@
 """Forms shared by the admin and the app's own pages."""
 
+import re
+
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.urls import reverse_lazy
 
 from articles.criteria import CRITERIA, Criterion
-from articles.models import ReliabilityGrade, Tag
+from articles.models import (
+    Claim,
+    ClaimStatus,
+    ClaimType,
+    Credibility,
+    LinkRelation,
+    ReliabilityGrade,
+    Tag,
+)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: each message on its field when the
+    form has that field, else at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        known = field in form.fields and field != NON_FIELD_ERRORS
+        form.add_error(field if known else None, errors)
 
 
 class TagForm(forms.ModelForm):
@@ -104,3 +127,126 @@ class RatingForm(forms.Form):
 
     def rating(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("grade", "rationale", "criteria")}
+
+
+class ClaimField(forms.CharField):
+    """A claim given as text: `#12`, or `#12 · Russia captured…` as the autocomplete list
+    offers it (static/js/source-autocomplete.js fills the datalist). Cleans to a Claim."""
+
+    def clean(self, value) -> Claim | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        match = re.match(r"\s*#?(\d+)\b", text)
+        claim = Claim.objects.filter(pk=int(match.group(1))).first() if match else None
+        if claim is None:
+            raise forms.ValidationError(
+                "Pick a claim from the list (it starts with its number, like #12)."
+            )
+        return claim
+
+
+def claim_field(**kwargs) -> ClaimField:
+    return ClaimField(
+        widget=forms.TextInput(
+            attrs={
+                "list": "claim-options",
+                "data-autocomplete-url": reverse_lazy("claim-autocomplete"),
+                "autocomplete": "off",
+                "placeholder": "Search claims by their words",
+            }
+        ),
+        **kwargs,
+    )
+
+
+class AnnotationForm(forms.Form):
+    """A span of an article (offsets in UTF-16 code units, as browsers count them, and
+    the quote the browser saw) attached to an existing claim or to a new one."""
+
+    start = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    end = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    quote = forms.CharField(strip=False, widget=forms.HiddenInput)
+    claim = claim_field(required=False, label="Existing claim")
+    text = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="New claim",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The claim in your words; prefilled from the selection.",
+    )
+    claimant = forms.CharField(required=False, max_length=300, label="Claimant, as stated")
+    verb = forms.CharField(required=False, max_length=100, label="Attribution verb")
+    claim_type = forms.ChoiceField(choices=ClaimType.choices, initial=ClaimType.OTHER)
+    credibility = forms.TypedChoiceField(
+        choices=Credibility.choices, coerce=int, initial=Credibility.UNJUDGED
+    )
+    tags = forms.CharField(required=False, max_length=1000, help_text="Separated by commas.")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, can_set_credibility: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_set_credibility:
+            del self.fields["credibility"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        missing = not cleaned.get("claim") and not (cleaned.get("text") or "").strip()
+        if missing and "claim" not in self.errors:
+            raise forms.ValidationError("Write the new claim, or pick an existing one.")
+        return cleaned
+
+
+class ClaimEditForm(forms.Form):
+    """The claim page's edit form. `version` is the claim's version when the form was
+    loaded: a stale one is refused by `update_claim` (optimistic lock). Analysts get the
+    Editor-only fields disabled, so whatever they post for them is ignored."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    claim_type = forms.ChoiceField(choices=ClaimType.choices)
+    tags = forms.CharField(required=False, max_length=1000, help_text="Separated by commas.")
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    credibility = forms.TypedChoiceField(choices=Credibility.choices, coerce=int)
+    status = forms.ChoiceField(choices=ClaimStatus.choices)
+    credibility_rationale = forms.CharField(
+        required=False,
+        label="Why this credibility",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when you depart from the suggested credibility.",
+    )
+
+    EDITOR_FIELDS = ("credibility", "status", "credibility_rationale")
+
+    def __init__(self, *args, can_set_credibility: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not can_set_credibility:
+            for name in self.EDITOR_FIELDS:
+                self.fields[name].disabled = True
+
+    @classmethod
+    def initial_for(cls, claim: Claim) -> dict:
+        return {
+            "version": claim.version,
+            "text": claim.text,
+            "claim_type": claim.claim_type,
+            "tags": ", ".join(tag.name for tag in claim.tags.all()),
+            "notes": claim.notes,
+            "credibility": claim.credibility,
+            "status": claim.status,
+            "credibility_rationale": claim.credibility_rationale,
+        }
+
+    def changes(self) -> dict:
+        """What to pass to `update_claim`: every enabled field but the version."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name != "version" and not self.fields[name].disabled
+        }
+
+
+class ClaimLinkForm(forms.Form):
+    relation = forms.ChoiceField(choices=LinkRelation.choices)
+    other = claim_field(label="Other claim")
+    note = forms.CharField(required=False, max_length=2000)

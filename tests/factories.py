@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles import models
+from articles.services.claims import sentence_hash
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -137,3 +138,13 @@ class ClaimLinkFactory(factory.django.DjangoModelFactory):
     from_claim = factory.SubFactory(ClaimFactory)
     to_claim = factory.SubFactory(ClaimFactory)
     relation = models.LinkRelation.CORROBORATES
+
+
+class SuggestionDismissalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SuggestionDismissal
+
+    article = factory.SubFactory(ArticleFactory)
+    text = factory.Sequence(lambda n: f"Officials said {n} soldiers were captured.")
+    text_hash = factory.LazyAttribute(lambda d: sentence_hash(d.text))
+    dismissed_by = factory.SubFactory(UserFactory)

@@ -27,6 +27,7 @@ from tests.factories import (
     SourceDomainFactory,
     SourceFactory,
     SourceRatingFactory,
+    SuggestionDismissalFactory,
     TagFactory,
     UserFactory,
 )
@@ -94,6 +95,7 @@ ROW_BUILDERS: dict[type[Model], Callable[[], Model]] = {
     models.Appearance: lambda: AppearanceFactory(created_by=UserFactory()),
     models.ClaimLink: lambda: ClaimLinkFactory(created_by=UserFactory()),
     models.Tag: TagFactory,
+    models.SuggestionDismissal: SuggestionDismissalFactory,
 }
 
 REGISTERED = list(admin.site._registry)
@@ -121,7 +123,7 @@ def test_every_registered_model_has_a_row_builder():
 
 # Rows only the application creates: duplicate pairs come from dedupe, which verifies them;
 # rating proposals from the source page.
-NOT_ADDED_IN_ADMIN = {models.DuplicateCandidate, models.RatingProposal}
+NOT_ADDED_IN_ADMIN = {models.DuplicateCandidate, models.RatingProposal, models.SuggestionDismissal}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=_id)

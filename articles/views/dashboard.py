@@ -3,8 +3,9 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from articles.selectors import dashboard_counts
+from articles.selectors import dashboard_counts, unanchored_appearances
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "articles/dashboard.html", {"counts": dashboard_counts()})
+    context = {"counts": dashboard_counts(), "unanchored": unanchored_appearances()}
+    return render(request, "articles/dashboard.html", context)

@@ -7,7 +7,7 @@ again and records who and when; these views only translate between the form and 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from articles.criteria import CRITERIA, weighted_score
 from articles.filters import SourceFilter
-from articles.forms import RatingForm
+from articles.forms import RatingForm, add_service_errors
 from articles.models import Claim, ProposalStatus, RatingProposal, Source
 from articles.services.ratings import accept_proposal, propose_rating, rate_source, reject_proposal
 from articles.tables import SourceTable, grade_label, track_record_text
@@ -97,21 +97,12 @@ def _rate(request: HttpRequest, pk: int, *, write, done) -> HttpResponse:
         try:
             result = write(source=source, by=request.user, **form.rating())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done(result))
             return redirect("source-detail", pk=pk)
     messages.error(request, "Nothing was saved: correct the marked fields.")
     return _render_page(request, pk, form)
-
-
-def _add_service_errors(form: RatingForm, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.message_dict.items():
-        known = field in form.fields and field != NON_FIELD_ERRORS
-        form.add_error(field if known else None, errors)
 
 
 def _render_page(request: HttpRequest, pk: int, form: RatingForm) -> HttpResponse:
