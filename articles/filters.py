@@ -324,12 +324,12 @@ class ClaimFilter(django_filters.FilterSet):
         label="An appearance anchored",
     )
     appeared_from = django_filters.DateFilter(
-        method="appeared_from_day",
+        method="appeared_between",
         label="From",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     appeared_to = django_filters.DateFilter(
-        method="appeared_to_day",
+        method="appeared_between",
         label="To",
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
@@ -369,17 +369,20 @@ class ClaimFilter(django_filters.FilterSet):
         rows = Appearance.objects.filter(claim=OuterRef("pk"), anchor_status__in=statuses)
         return queryset.filter(Exists(rows))
 
-    def appeared_from_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
-        rows = Appearance.objects.filter(
-            claim=OuterRef("pk"), article__published_at__gte=_start_of(value)
-        )
-        return queryset.filter(Exists(rows))
+    def appeared_between(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
+        # Both ends apply to one appearance: see filter_queryset.
+        return queryset
 
-    def appeared_to_day(self, queryset: QuerySet, name: str, value: date) -> QuerySet:
-        rows = Appearance.objects.filter(
-            claim=OuterRef("pk"),
-            article__published_at__lt=_start_of(value + timedelta(days=1)),
-        )
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        first, last = (self.form.cleaned_data.get(n) for n in ("appeared_from", "appeared_to"))
+        if first is None and last is None:
+            return queryset
+        rows = Appearance.objects.filter(claim=OuterRef("pk"))
+        if first is not None:
+            rows = rows.filter(article__published_at__gte=_start_of(first))
+        if last is not None:
+            rows = rows.filter(article__published_at__lt=_start_of(last + timedelta(days=1)))
         return queryset.filter(Exists(rows))
 
     def include_archived(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:

@@ -130,14 +130,16 @@ class RatingForm(forms.Form):
 
 
 class ClaimField(forms.CharField):
-    """A claim given as text: `#12`, or `#12 · Russia captured…` as the autocomplete list
+    """A claim given as text: `#12` or `12`, or `#12 · Russia captured…` as the autocomplete list
     offers it (static/js/source-autocomplete.js fills the datalist). Cleans to a Claim."""
 
     def clean(self, value) -> Claim | None:
         text = super().clean(value)
         if not text:
             return None
-        match = re.match(r"\s*#?(\d+)\b", text)
+        # `#12`, `#12 · text` or a bare `12`; words that start with a number ("430
+        # soldiers") are a search, not a claim number.
+        match = re.match(r"\s*#(\d+)\b", text) or re.fullmatch(r"\s*(\d+)\s*", text)
         claim = Claim.objects.filter(pk=int(match.group(1))).first() if match else None
         if claim is None:
             raise forms.ValidationError(

@@ -339,12 +339,6 @@ def test_an_invalid_admiralty_code_is_an_error_on_the_form_not_a_failure(viewer_
     assert CLAIM_LINK.findall(page) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: articles/filters.py ClaimFilter.appeared_from_day/appeared_to_day test each "
-    "end of the range with its own EXISTS, so a claim that appeared before and after the "
-    "range (never inside it) is listed",
-    strict=True,
-)
 def test_the_appeared_range_needs_one_appearance_inside_it(viewer_client, desk):
     source = SourceFactory()
     spring_and_autumn = ClaimFactory(text="Talks resumed in Geneva")
@@ -381,12 +375,6 @@ def test_sortable_by_updated_sources_appearances_credibility_and_text(
     assert listed(viewer_client, desk, **params) == expected
 
 
-@pytest.mark.xfail(
-    reason="BUG: articles/tables.py ClaimTable.admiralty sorts on the stored best_grade, "
-    'where "" (no rated source, shown as F) sorts before A: F6 and F4 come before B2 '
-    "ascending and after it descending",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
@@ -575,12 +563,6 @@ def test_editors_get_the_form_with_credibility(editor_client, kursk):
     assert "Only Editors set credibility and status." not in page
 
 
-@pytest.mark.xfail(
-    reason="BUG: articles/forms.py ClaimEditForm disables credibility/status for Analysts "
-    "but articles/views/claims.py claim_edit binds it without `initial`, so the disabled "
-    "required fields clean to None ('This field is required') and no Analyst edit is saved",
-    strict=True,
-)
 def test_an_analyst_edit_saves_the_text_and_ignores_a_posted_credibility(analyst_client, kursk):
     response = analyst_client.post(
         edit_url(kursk),

@@ -144,6 +144,8 @@ def annotate(
     if claim is None:
         _require(by, "articles.add_claim", "You may not create claims.")
     body = article.body
+    if 0 <= start == end <= len(body):
+        raise ValidationError("The selection is empty: select the claim's words.")
     if not (0 <= start < end <= len(body)):
         raise ValidationError(
             f"The selection {start}–{end} is outside the article's text "

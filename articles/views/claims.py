@@ -103,8 +103,11 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("articles.change_claim", raise_exception=True)
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Claim.objects.for_page(), pk=pk)
+    # Disabled (Editor-only) fields clean to their initial values: give them the claim's.
     form = ClaimEditForm(
-        request.POST, can_set_credibility=request.user.has_perm("articles.set_claim_credibility")
+        request.POST,
+        initial=ClaimEditForm.initial_for(claim),
+        can_set_credibility=request.user.has_perm("articles.set_claim_credibility"),
     )
     conflict = None
     if form.is_valid():

@@ -236,15 +236,6 @@ def test_an_analyst_adds_a_selection_to_an_existing_claim(page, live_server, e2e
     expect(page.locator(".meta")).to_contain_text(re.compile(r"Appearances\s*2"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: ClaimField (articles/forms.py) reads any text that starts with digits as a "
-        "claim number (re.match(r'\\s*#?(\\d+)\\b')): words typed to search, like "
-        "'430 soldiers', attach the appearance to unrelated claim #430 instead of asking "
-        "the person to pick from the list"
-    ),
-)
 def test_words_typed_in_the_existing_claim_field_are_not_read_as_a_claim_number(
     page, live_server, e2e_user, article
 ):
