@@ -421,6 +421,7 @@ def claim_reviews(rows: Iterable[ClaimRow], *, base_url: str = "") -> Iterator[d
     """
     publisher = {"@type": "Organization", "name": _publisher()}
     claim_path = claim_paths()
+    desk_page = article_paths()
     person_words = None
     for row in rows:
         if person_words is None:
@@ -439,9 +440,13 @@ def claim_reviews(rows: Iterable[ClaimRow], *, base_url: str = "") -> Iterator[d
         for appearance in row.appearances:
             works.setdefault(appearance["article_id"], appearance)
         if works:
-            item["appearance"] = [_creative_work(a) for a in works.values()]
+            item["appearance"] = [
+                _creative_work(a, _article_address(a, desk_page, base_url)) for a in works.values()
+            ]
             first = min(row.appearances, key=_publication_order)
-            item["firstAppearance"] = _creative_work(first)
+            item["firstAppearance"] = _creative_work(
+                first, _article_address(first, desk_page, base_url)
+            )
             if first["claimant"]:
                 item["author"] = {
                     "@type": claimant_kind(first["claimant"], person_words),
@@ -510,15 +515,25 @@ def _publication_order(appearance: dict) -> tuple:
     )
 
 
-def _article_address(appearance: dict) -> str:
-    return appearance["url"] or appearance["origin"]
+def article_paths() -> Callable[[int], str]:
+    """A function from an article's id to its page's path (`article-detail`)."""
+    marker = "2147483647"
+    head, _, tail = reverse("article-detail", args=[int(marker)]).partition(marker)
+    return lambda pk: f"{head}{pk}{tail}"
 
 
-def _creative_work(appearance: dict) -> dict:
+def _article_address(appearance: dict, desk_page: Callable[[int], str], base_url: str) -> str:
+    """The article's URL; for an article not imported from the web (a file or an upload,
+    whose origin is no address anyone can open), its page on this desk, which shows the
+    same clean body the selectors address."""
+    return appearance["url"] or f"{base_url}{desk_page(appearance['article_id'])}"
+
+
+def _creative_work(appearance: dict, address: str) -> dict:
     """The schema.org CreativeWork of the article an appearance is in."""
     work = {
         "@type": "CreativeWork",
-        "url": _article_address(appearance),
+        "url": address,
         "headline": appearance["title"],
     }
     if appearance["published_at"]:
@@ -545,8 +560,8 @@ def claim_annotations(rows: Iterable[ClaimRow], *, base_url: str = "") -> Iterat
     The annotation highlights the passage (`motivation` "highlighting"); its bodies say
     what the passage claims (the claim text, purpose "describing"), the claim's tags
     (purpose "tagging") and its Admiralty code (purpose "assessing"). The target's
-    `source` is the article's URL, or its origin (a file name or upload name) when it was
-    not imported from the web. Selectors address the article's *clean body* as Newsdesk
+    `source` is the article's URL, or its page on this desk when it was not
+    imported from the web. Selectors address the article's *clean body* as Newsdesk
     stores it: a TextQuoteSelector always, and a TextPositionSelector (Unicode code point
     offsets, as the model defines them) only while the anchor is exact or moved — a fuzzy
     anchor's stored quote is what the annotator saw, not the current text at those
@@ -555,6 +570,7 @@ def claim_annotations(rows: Iterable[ClaimRow], *, base_url: str = "") -> Iterat
     """
     publisher = {"type": "Organization", "name": _publisher()}
     claim_path = claim_paths()
+    desk_page = article_paths()
     for row in rows:
         claim = row.claim
         bodies = [
@@ -604,7 +620,7 @@ def claim_annotations(rows: Iterable[ClaimRow], *, base_url: str = "") -> Iterat
                 "creator": creator,
                 "body": bodies,
                 "target": {
-                    "source": _article_address(appearance),
+                    "source": _article_address(appearance, desk_page, base_url),
                     "selector": selectors,
                 },
             }

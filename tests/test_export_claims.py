@@ -183,8 +183,11 @@ def _ids(*args) -> set[int]:
     return {record["id"] for record in _jsonl(*args)}
 
 
-def _bodies() -> dict[str, str]:
-    return {article.url or article.origin: article.body for article in Article.objects.all()}
+def _bodies(base_url: str = "") -> dict[str, str]:
+    return {
+        article.url or f"{base_url}/articles/{article.pk}/": article.body
+        for article in Article.objects.all()
+    }
 
 
 @pytest.fixture
@@ -370,12 +373,10 @@ def test_claimreview_names_the_first_appearance_and_its_claimant(editor, setting
 
     check_claim_review(review)
     item = review["itemReviewed"]
-    assert [work["url"] for work in item["appearance"]] == [
-        later.url,
-        "wire/0001.txt",
-        undated.url,
-    ]
-    assert item["firstAppearance"]["url"] == "wire/0001.txt"
+    # An article from a file has no URL: its page on the desk stands in.
+    desk_page = f"https://desk.example/articles/{earliest.pk}/"
+    assert [work["url"] for work in item["appearance"]] == [later.url, desk_page, undated.url]
+    assert item["firstAppearance"]["url"] == desk_page
     assert item["firstAppearance"]["headline"] == earliest.title
     assert item["author"] == {"@type": "Person", "name": "Ministry spokesman Ivanov"}
     assert review["author"] == {"@type": "Organization", "name": "The Verification Desk"}
