@@ -26,6 +26,9 @@ from articles.models import (
     SuggestionDismissal,
     Tag,
 )
+from articles.services.claims import refresh_claim_stats
+from articles.services.cleaning import update_body
+from articles.services.duplicates import dedupe_articles
 
 
 class SuperuserDeleteMixin:
@@ -209,10 +212,21 @@ class ArticleAdmin(NewsdeskHistoryAdmin):
     search_fields = ["title", "url", "origin"]
     autocomplete_fields = ["source", "upstream_source", "duplicate_of", "tags"]
     raw_id_fields = ["import_batch"]
-    readonly_fields = ["content_hash", "fingerprint_scheme", "extractor", "imported_at"]
+    # The raw input is kept as received; the body may be corrected by hand, which goes
+    # through the same service as reclean (hash, fingerprint, re-anchoring).
+    readonly_fields = ["raw", "content_hash", "fingerprint_scheme", "extractor", "imported_at"]
     exclude = ["fingerprint"]
     date_hierarchy = "published_at"
     inlines = [AppearanceInline]
+
+    def save_model(self, request, obj, form, change):
+        body_changed = change and "body" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if body_changed:
+            update_body(article=obj, body=obj.body, extractor="edited by hand in the admin")
+            dedupe_articles(ids=[obj.pk])
+        if change and {"upstream_source", "duplicate_of", "source"} & set(form.changed_data):
+            refresh_claim_stats(articles=[obj.pk])
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
