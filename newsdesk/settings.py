@@ -1,11 +1,12 @@
 """Newsdesk settings: one file, every deployment-specific value read from the environment.
 
 Variables (see `.env.example`): DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
-CSRF_TRUSTED_ORIGINS, SECURE_* for HTTPS deployments. A `.env` file in the project folder
-is read when present (`make run` writes one holding a random SECRET_KEY); real environment
-variables always win over it.
+CSRF_TRUSTED_ORIGINS, SECURE_* for HTTPS deployments, AXES_* for the login lockout. A
+`.env` file in the project folder is read when present (`make run` writes one holding a
+random SECRET_KEY); real environment variables always win over it.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "csp",
+    "axes",
     "articles",
 ]
 
@@ -60,7 +63,17 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the login into its page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# The lockout check comes first so a locked-out user+address is refused before the
+# password is even tried.
+AUTHENTICATION_BACKENDS = [
+    "newsdesk.auth.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "newsdesk.urls"
@@ -146,6 +159,43 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): only our own origin, no inline scripts or styles,
+# so injected markup in an imported article can neither run nor restyle the page.
+# `data:` images: the small icons that stylesheets embed.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    },
+}
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed logins for one username
+# from one address, that pair is refused (even with the right password) until the cool-off
+# has passed or an admin runs `manage.py axes_reset_username USER`; a success resets the
+# count. Other users and addresses are unaffected.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Lockouts are listed and cleared with the axes_* management commands, not in the admin.
+AXES_ENABLE_ADMIN = False
+# Which request.META keys hold the client address. The default trusts only the TCP peer:
+# behind a reverse proxy every visitor would share the proxy's address, so set this to
+# HTTP_X_FORWARDED_FOR,REMOTE_ADDR there, and only when the proxy overwrites that header
+# (otherwise a client picks its own address and escapes the lockout). See README.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
+    "AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
+)
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 
 LOGGING = {
     "version": 1,
