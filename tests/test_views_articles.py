@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -364,12 +365,17 @@ def test_article_page_shows_the_metadata(viewer_client):
     assert "topic:ceasefire" in html
 
 
-def test_body_is_shown_as_paragraphs_and_line_breaks(viewer_client):
-    article = ArticleFactory(body="First paragraph,\nsecond line.\n\nSecond paragraph.")
+def test_body_keeps_its_paragraphs_and_line_breaks_as_text(viewer_client):
+    """The body is the text itself, newlines included, shown with white-space: pre-wrap:
+    claim offsets count over exactly these characters, so no <p> or <br> is inserted."""
+    body = "First paragraph,\nsecond line.\n\nSecond paragraph."
+    article = ArticleFactory(body=body)
 
     html = viewer_client.get(detail_url(article)).content.decode()
 
-    assert "<p>First paragraph,<br>second line.</p>\n\n<p>Second paragraph.</p>" in html
+    assert f'<div class="article-text" id="article-text">{body}</div>' in html
+    css = (settings.BASE_DIR / "static" / "css" / "newsdesk.css").read_text()
+    assert re.search(r"\.article-text \{[^}]*white-space: pre-wrap", css)
 
 
 def test_article_page_escapes_hostile_text(viewer_client):
