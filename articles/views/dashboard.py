@@ -1,11 +1,98 @@
-"""The landing page: what is in the desk and what is waiting for a person."""
+"""The landing page: what is in the desk, what is waiting for a person, how the desk has
+been growing, and who changed what lately."""
+
+from datetime import date
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from articles.selectors import dashboard_counts, unanchored_appearances
+from articles import charts
+from articles.models import Credibility, ReliabilityGrade
+from articles.selectors import (
+    articles_imported_per_day,
+    articles_per_day_by_grade,
+    claims_by_credibility,
+    contradicted_claims,
+    dashboard_counts,
+    recent_activity,
+    top_claimants,
+    top_tags,
+    unanchored_appearances,
+)
+from articles.tables import admiralty_cell
+
+# The per-day charts cover this many days, ending today.
+CHART_DAYS = 30
+UNRATED = ("", "Unrated")
+IMPORTED = charts.Series("n", "", "Imported", "series-imported", "#1f5fa8")
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {"counts": dashboard_counts(), "unanchored": unanchored_appearances()}
+    context = {
+        "counts": dashboard_counts(),
+        "unanchored": unanchored_appearances(),
+        "contradicted": [
+            (claim, admiralty_cell(claim.best_grade, claim.credibility))
+            for claim in contradicted_claims()
+        ],
+        "charts": dashboard_charts(timezone.localdate()),
+        "activity": recent_activity(),
+        "chart_days": CHART_DAYS,
+    }
     return render(request, "articles/dashboard.html", context)
+
+
+def dashboard_charts(today: date) -> list[charts.Chart]:
+    """The dashboard's charts, the per-day ones for the CHART_DAYS days ending `today`:
+    one query each."""
+    days = charts.day_range(today, CHART_DAYS)
+    imported = articles_imported_per_day(days[0], days[-1])
+    credibility = claims_by_credibility()
+    tags = top_tags()
+    claimants = top_claimants()
+    return [
+        charts.stacked_day_chart(
+            slug="articles-per-day",
+            title=f"Articles published per day, last {CHART_DAYS} days, by source grade",
+            per_day=articles_per_day_by_grade(days[0], days[-1]),
+            days=days,
+            series=charts.grade_series([*ReliabilityGrade.choices, UNRATED]),
+            unit="article",
+            empty_message=f"No article was published in the last {CHART_DAYS} days.",
+        ),
+        charts.stacked_day_chart(
+            slug="imports-per-day",
+            title=f"Articles imported per day, last {CHART_DAYS} days",
+            per_day={day: {IMPORTED.key: n} for day, n in imported.items()},
+            days=days,
+            series=[IMPORTED],
+            unit="article",
+            empty_message=f"Nothing was imported in the last {CHART_DAYS} days.",
+        ),
+        charts.bar_chart(
+            slug="claims-by-credibility",
+            title="Claims by credibility",
+            items=[(label, credibility[value]) for value, label in Credibility.choices],
+            unit="claim",
+            empty_message="No claims yet.",
+            columns=("Credibility", "Claims"),
+        ),
+        charts.bar_chart(
+            slug="top-claimants",
+            title="Top claimants, by appearances",
+            items=claimants,
+            unit="appearance",
+            empty_message="No appearance names a claimant yet.",
+            columns=("Claimant (as stated)", "Appearances"),
+        ),
+        charts.bar_chart(
+            slug="top-tags",
+            title="Top tags, on claims and articles",
+            items=[(name, n_claims + n_articles) for name, n_claims, n_articles in tags],
+            unit="use",
+            empty_message="No tags in use yet.",
+            columns=("Tag", "Claims", "Articles", "Total"),
+            rows=[(name, c, a, c + a) for name, c, a in tags],
+        ),
+    ]
