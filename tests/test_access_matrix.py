@@ -32,7 +32,7 @@ from tests.factories import (
     SuggestionDismissalFactory,
     UserFactory,
 )
-from tests.routes import Route, all_routes
+from tests.routes import Route, all_routes, concrete_path
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,7 @@ APP = {
     "claim-autocomplete": read(),
     "import": Expect(_by_rank("analyst", 200), _by_rank("analyst", 200), writes=True),
     "import-batch": read(args=lambda desk: [desk.batch.pk]),
+    "search": read(),
     "login": everyone(200, 200),
     "logout": Expect(_by_rank("viewer", 405), _by_rank("viewer", 302)),
     "password_change": read(),
@@ -294,6 +295,8 @@ def desk(django_db_setup, django_db_blocker):
 
 
 def _path(route: Route, desk: Desk) -> str:
+    if route.key not in EXPECTED:  # its test fails; the sample path still finds the view
+        return concrete_path(route)
     return "/" + route.path.format(*EXPECTED[route.key].args(desk))
 
 
@@ -332,6 +335,7 @@ def test_every_admin_model_has_an_entry():
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda route: route.key)
 def test_each_role_gets_the_expected_answer(desk, route, role):
+    assert route.key in EXPECTED, f"{route.key} has no entry in the access table"
     expect = EXPECTED[route.key]
     path = _path(route, desk)
 
@@ -355,14 +359,21 @@ def test_the_table_refuses_viewers_every_write():
     assert {key for key in writes if EXPECTED[key].post["viewer"] != 403} == set()
 
 
-POST_ENDPOINTS = [route for route in ROUTES if EXPECTED[route.key].post["editor"] != 405]
+# Every URL that may take a POST; one without an entry yet counts as one.
+POST_ENDPOINTS = [
+    route
+    for route in ROUTES
+    if route.key not in EXPECTED or EXPECTED[route.key].post["editor"] != 405
+]
 
 
 @pytest.mark.parametrize("route", POST_ENDPOINTS, ids=lambda route: route.key)
 def test_post_without_a_csrf_token_is_refused(desk, route):
     client = _client(desk, "editor", enforce_csrf_checks=True)
 
-    response = client.post(_path(route, desk), EXPECTED[route.key].data(desk))
+    data = EXPECTED[route.key].data(desk) if route.key in EXPECTED else {}
+
+    response = client.post(_path(route, desk), data)
 
     assert response.status_code == 403
     assert b"CSRF verification failed" in response.content
