@@ -34,8 +34,9 @@ LABEL_CHARS = 30
 @dataclass(frozen=True)
 class Series:
     """One stacked series: `key` in the data, `short` drawn inside tall segments,
-    `label` in the legend and the table, `css` the class that colours it, `fill` the
-    colour used where the stylesheet is not applied."""
+    `label` in the legend, `heading` its column in the table (the label if empty), `css`
+    the class that colours it, `fill` the colour used where the stylesheet is not
+    applied, `ink` the colour of `short` on it."""
 
     key: str
     short: str
@@ -43,6 +44,7 @@ class Series:
     css: str
     fill: str
     ink: str = "#ffffff"
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def grade_series(grades: Sequence[tuple[str, str]]) -> list[Series]:
     for key, label in grades:
         fill, ink = GRADE_COLOURS.get(key, GRADE_COLOURS[""])
         css = f"chart-grade-{key.lower() or 'unrated'}"
-        series.append(Series(key, key or "–", label, css, fill, ink))
+        series.append(Series(key, key or "–", label, css, fill, ink, key or "Unrated"))
     return series
 
 
@@ -148,7 +150,7 @@ def stacked_day_chart(
     y axis, a date every week on the x axis and the series' short names in segments tall
     enough to hold them. The table: a row per day, a column per series and the total."""
     totals = [sum(per_day.get(day, {}).get(s.key, 0) for s in series) for day in days]
-    columns = ["Day", *(s.label for s in series), "Total"]
+    columns = ["Day", *(s.heading or s.label for s in series), "Total"]
     rows = [
         [day.isoformat(), *(per_day.get(day, {}).get(s.key, 0) for s in series), total]
         for day, total in zip(days, totals, strict=True)

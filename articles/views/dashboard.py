@@ -24,7 +24,7 @@ from articles.tables import admiralty_cell
 
 # The per-day charts cover this many days, ending today.
 CHART_DAYS = 30
-UNRATED = ("", "Unrated")
+UNRATED = ("", "Unrated (–)")
 IMPORTED = charts.Series("n", "", "Imported", "series-imported", "#1f5fa8")
 
 
