@@ -19,6 +19,7 @@ from articles.models import (
     ImportBatch,
     RatingProposal,
     ReliabilityGrade,
+    SavedView,
     Source,
     SourceAlias,
     SourceDomain,
@@ -330,6 +331,20 @@ class SuggestionDismissalAdmin(NewsdeskAdmin):
     list_select_related = ["article", "claim", "dismissed_by"]
     search_fields = ["text"]
     readonly_fields = ["article", "claim", "text_hash", "text", "dismissed_by", "dismissed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(NewsdeskAdmin):
+    """Read-only: people save and delete their own views from the lists' sidebars."""
+
+    list_display = ["name", "list_name", "user", "created_at"]
+    list_filter = ["list_name"]
+    list_select_related = ["user"]
+    search_fields = ["name"]
+    readonly_fields = ["user", "list_name", "name", "query", "created_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

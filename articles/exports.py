@@ -654,3 +654,114 @@ def _annotation_collection(annotations: Iterator[dict]) -> Iterator[str]:
         yield f'\n]}}, "total": {total}}}\n'
     else:
         yield opening + ', "total": 0}\n'
+
+
+# --- The lists' CSV exports -----------------------------------------------------------------
+#
+# `/sources/export/` and `/duplicates/export/` stream what their list shows for the current
+# filter (articles use `article_records`), in primary-key chunks with a fixed number of
+# queries per chunk, through `csv_rows`.
+
+SOURCE_LIST_FIELDS = [
+    "id",
+    "name",
+    "domains",
+    "country",
+    "language",
+    "grade",
+    "last_rated_at",
+    "articles",
+    "claims",
+    "flagged_claims",
+]
+DUPLICATE_FIELDS = [
+    "id",
+    "article_a",
+    "title_a",
+    "source_a",
+    "grade_a",
+    "article_b",
+    "title_b",
+    "source_b",
+    "grade_b",
+    "similarity",
+    "containment",
+    "status",
+    "proposal",
+    "found_at",
+]
+
+
+def source_list_records(queryset: QuerySet[Source]) -> Iterator[dict]:
+    """One record per source of `queryset` (from `Source.objects.for_list()`, which
+    annotates the grade and the track record): two queries per chunk, with the domains."""
+    last = 0
+    while True:
+        chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:CHUNK])
+        if not chunk:
+            return
+        for source in chunk:
+            yield {
+                "id": source.pk,
+                "name": source.name,
+                "domains": " ".join(domain.domain for domain in source.domains.all()),
+                "country": source.country,
+                "language": source.language,
+                "grade": source.current_grade or "",
+                "last_rated_at": source.last_rated_at.isoformat() if source.last_rated_at else "",
+                "articles": source.n_articles,
+                "claims": source.n_claims,
+                "flagged_claims": source.n_flagged,
+            }
+        last = chunk[-1].pk
+
+
+def duplicate_records(queryset: QuerySet[DuplicateCandidate]) -> Iterator[dict]:
+    """One record per duplicate pair of `queryset` (from
+    `DuplicateCandidate.objects.for_list()`, which annotates both sources' grades): one
+    query per chunk."""
+    values = {
+        "title_a": F("article_a__title"),
+        "source_a": F("article_a__source__name"),
+        "title_b": F("article_b__title"),
+        "source_b": F("article_b__source__name"),
+    }
+    last = 0
+    while True:
+        chunk = list(
+            queryset.filter(pk__gt=last)
+            .order_by("pk")
+            .values(
+                "id",
+                "article_a_id",
+                "article_b_id",
+                "grade_a",
+                "grade_b",
+                "similarity",
+                "containment",
+                "status",
+                "proposal",
+                "created_at",
+                **values,
+            )[:CHUNK]
+        )
+        if not chunk:
+            return
+        for row in chunk:
+            yield {
+                "id": row["id"],
+                "article_a": row["article_a_id"],
+                "title_a": row["title_a"],
+                "source_a": row["source_a"],
+                "grade_a": row["grade_a"] or "",
+                "article_b": row["article_b_id"],
+                "title_b": row["title_b"],
+                "source_b": row["source_b"],
+                "grade_b": row["grade_b"] or "",
+                "similarity": round(row["similarity"], 4),
+                "containment": round(row["containment"], 4),
+                "status": row["status"],
+                "proposal": row["proposal"],
+                "found_at": row["created_at"].isoformat(),
+            }
+        last = chunk[-1]["id"]

@@ -252,3 +252,59 @@ class ClaimLinkForm(forms.Form):
     relation = forms.ChoiceField(choices=LinkRelation.choices)
     other = claim_field(label="Other claim")
     note = forms.CharField(required=False, max_length=2000)
+
+
+class SavedViewForm(forms.Form):
+    """Save the list's current filters under a name (the service validates the rest)."""
+
+    list_name = forms.CharField(widget=forms.HiddenInput)
+    query = forms.CharField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label="Save these filters as", max_length=100)
+
+
+class SelectedRowsField(forms.Field):
+    """The ids of the rows ticked in a list (`selected` checkboxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        try:
+            return sorted({int(v) for v in value or ()})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError("The chosen rows are not valid.") from error
+
+
+class BulkForm(forms.Form):
+    """A bulk action on a list's rows: what to do, to which rows, and whether the person
+    has seen the confirmation page. The actions offered are the ones `user` may take."""
+
+    SELECTED = "selected"
+    ALL = "all"
+
+    action = forms.ChoiceField(label="Action")
+    tag = forms.CharField(label="Tag", required=False, max_length=100)
+    status = forms.ChoiceField(label="Status", required=False)
+    scope = forms.ChoiceField(
+        label="Rows",
+        choices=[(SELECTED, "Selected rows"), (ALL, "All rows matching these filters")],
+        initial=SELECTED,
+        widget=forms.RadioSelect,
+    )
+    selected = SelectedRowsField(required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, kind, user, **kwargs):
+        from articles.services.bulk import ACTIONS, allowed_actions
+
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["action"].choices = [
+            (action, ACTIONS[action]) for action in allowed_actions(kind, user)
+        ]
+        self.fields["status"].choices = [("", "—"), *kind.statuses.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("scope") == self.SELECTED and not data.get("selected"):
+            raise forms.ValidationError("Tick the rows to act on, or choose all matching rows.")
+        return data

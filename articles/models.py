@@ -720,3 +720,45 @@ class SuggestionDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"dismissed in article {self.article_id}: {self.text[:60]}"
+
+
+class SavedList(models.TextChoices):
+    """The lists a saved view can belong to, by their URL name."""
+
+    ARTICLES = "article-list", "Articles"
+    CLAIMS = "claim-list", "Claims"
+    SOURCES = "source-list", "Sources"
+    DUPLICATES = "duplicate-list", "Duplicate pairs"
+
+
+class SavedView(models.Model):
+    """A person's named filters of one list, kept as the list's query string (without its
+    page). Private to its owner: a view of one's own filters, not a change to the desk."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(max_length=32, choices=SavedList.choices)
+    name = models.CharField(max_length=100)
+    query = models.CharField(max_length=2000, blank=True, help_text="Query string, without ?.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            # Also the index the sidebar reads (user, list) by.
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="savedview_unique_name"
+            ),
+            _choice_check("list_name", SavedList, "savedview_list_valid"),
+            models.CheckConstraint(condition=~Q(name=""), name="savedview_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_list_name_display()})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        url = reverse(self.list_name)
+        return f"{url}?{self.query}" if self.query else url

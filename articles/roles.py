@@ -27,12 +27,16 @@ _MODELS = [
     "claimlink",
     "tag",
     "suggestiondismissal",
+    "savedview",
 ]
 
 # Derived tables that no person reads or writes directly (the dedupe LSH index).
 INTERNAL_MODELS = frozenset({"fingerprintband"})
 
-_VIEW = {f"view_{model}" for model in _MODELS}
+# A saved view is a person's own filters, not a write to the desk: every role keeps its
+# own (the views and the service only ever touch the signed-in user's).
+_OWN = {"add_savedview", "delete_savedview"}
+_VIEW = {f"view_{model}" for model in _MODELS} | _OWN
 _ANALYST = _VIEW | {
     "add_importbatch",
     "add_ratingproposal",

@@ -148,3 +148,13 @@ class SuggestionDismissalFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Officials said {n} soldiers were captured.")
     text_hash = factory.LazyAttribute(lambda d: sentence_hash(d.text))
     dismissed_by = factory.SubFactory(UserFactory)
+
+
+class SavedViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SavedView
+
+    user = factory.SubFactory(UserFactory)
+    list_name = models.SavedList.ARTICLES
+    name = factory.Sequence(lambda n: f"My view {n}")
+    query = "status=new"

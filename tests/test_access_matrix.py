@@ -29,6 +29,7 @@ from articles.roles import ANALYSTS, EDITORS, VIEWERS
 from tests.factories import (
     DuplicateCandidateFactory,
     RatingProposalFactory,
+    SavedViewFactory,
     SuggestionDismissalFactory,
     UserFactory,
 )
@@ -47,7 +48,8 @@ ADMIN_LOGIN = "admin login"
 @dataclass(frozen=True)
 class Desk:
     """The seed, plus what it lacks: a duplicate pair, a pending rating proposal, a
-    dismissed suggestion, and a history record for every history-tracked object."""
+    dismissed suggestion, a saved view (the Viewer's), and a history record for every
+    history-tracked object."""
 
     users: dict[str, object]
     article: models.Article
@@ -121,12 +123,16 @@ def SOURCE(desk: Desk) -> list:  # noqa: N802
 APP = {
     "dashboard": read(),
     "article-list": read(),
+    "article-export": read(),
+    # An empty bulk form is refused with its errors; Viewers may take no bulk action.
+    "article-bulk": write("analyst", 400, args=lambda desk: []),
     "article-detail": read(args=ARTICLE),
     # The empty annotation form is refused with its errors.
     "article-annotate": write("analyst", 400, args=ARTICLE),
     "article-suggestion-decide": write("analyst", 302, args=ARTICLE),
     "claim-list": read(),
     "claim-export": read(),
+    "claim-bulk": write("analyst", 400, args=lambda desk: []),
     "claim-detail": read(args=CLAIM),
     "claim-edit": write("analyst", 200, args=CLAIM),
     "claim-link": write("analyst", 302, args=CLAIM),
@@ -138,16 +144,27 @@ APP = {
         data=lambda desk: {"article": desk.article.pk, "action": "dismiss", "text": "A line."},
     ),
     "duplicate-list": read(),
+    "duplicate-export": read(),
     "duplicate-review": read(args=PAIR),
     "duplicate-decide": write("editor", 302, args=PAIR),
     "duplicate-propose": write("analyst", 302, args=PAIR),
     "source-list": read(),
+    "source-export": read(),
     "source-detail": read(args=SOURCE),
     "source-rate": write("editor", 200, args=SOURCE),
     "source-propose": write("analyst", 200, args=SOURCE),
     "source-proposal-decide": write(
         "editor", 302, args=lambda desk: [desk.source.pk, desk.proposal.pk]
     ),
+    # A saved view is one's own filters, not a write to the desk: every role saves.
+    "saved-view-create": Expect(_by_rank("viewer", 405), _by_rank("viewer", 302)),
+    # The desk's saved view is the Viewer's: anyone else is told it does not exist.
+    "saved-view-delete": Expect(
+        _by_rank("viewer", 405),
+        dict.fromkeys(SIGNED_IN, 404) | {"viewer": 302, "anonymous": LOGIN},
+        args=lambda desk: [_first("articles.savedview").pk],
+    ),
+    "shortcuts-toggle": Expect(_by_rank("viewer", 405), _by_rank("viewer", 302)),
     "source-autocomplete": read(),
     "claim-autocomplete": read(),
     "import": Expect(_by_rank("analyst", 200), _by_rank("analyst", 200), writes=True),
@@ -216,6 +233,7 @@ ADMIN_MODELS = {
     "articles.claimlink": AdminModel(history=True),
     "articles.tag": AdminModel(),
     "articles.suggestiondismissal": AdminModel(add=403, change_post=302),
+    "articles.savedview": AdminModel(add=403, change_post=302),
 }
 
 
@@ -286,6 +304,7 @@ def desk(django_db_setup, django_db_blocker):
                 batch=models.ImportBatch.objects.order_by("pk").first(),
             )
             SuggestionDismissalFactory(article=first, dismissed_by=users["analyst"])
+            SavedViewFactory(user=users["viewer"])
             # Fixtures load without history; give every tracked object its first version.
             call_command("populate_history", "--auto", verbosity=0)
             yield desk

@@ -23,6 +23,7 @@ from tests.factories import (
     DuplicateCandidateFactory,
     ImportBatchFactory,
     RatingProposalFactory,
+    SavedViewFactory,
     SourceAliasFactory,
     SourceDomainFactory,
     SourceFactory,
@@ -96,6 +97,7 @@ ROW_BUILDERS: dict[type[Model], Callable[[], Model]] = {
     models.ClaimLink: lambda: ClaimLinkFactory(created_by=UserFactory()),
     models.Tag: TagFactory,
     models.SuggestionDismissal: SuggestionDismissalFactory,
+    models.SavedView: SavedViewFactory,
 }
 
 REGISTERED = list(admin.site._registry)
@@ -123,7 +125,12 @@ def test_every_registered_model_has_a_row_builder():
 
 # Rows only the application creates: duplicate pairs come from dedupe, which verifies them;
 # rating proposals from the source page.
-NOT_ADDED_IN_ADMIN = {models.DuplicateCandidate, models.RatingProposal, models.SuggestionDismissal}
+NOT_ADDED_IN_ADMIN = {
+    models.DuplicateCandidate,
+    models.RatingProposal,
+    models.SuggestionDismissal,
+    models.SavedView,
+}
 
 
 @pytest.mark.parametrize("model", REGISTERED, ids=_id)

@@ -18,6 +18,7 @@ from tests.factories import (
     DuplicateCandidateFactory,
     ImportBatchFactory,
     RatingProposalFactory,
+    SavedViewFactory,
     SourceRatingFactory,
     TagFactory,
 )
@@ -199,6 +200,7 @@ INVALID_CHOICES = [
     (AppearanceFactory, "anchor_status", "bogus"),
     (ClaimLinkFactory, "relation", "bogus"),
     (ImportBatchFactory, "via", "bogus"),
+    (SavedViewFactory, "list_name", "claim-detail"),
 ]
 
 

@@ -24,8 +24,10 @@ from articles.forms import AnnotationForm
 from articles.highlight import Span, highlight
 from articles.models import Appearance, Article, ClaimType, DuplicateCandidate
 from articles.querysets import ARTICLE_TEXT_FIELDS
+from articles.services.bulk import ARTICLES
 from articles.services.claims import annotate, dismiss_suggestion, dismissed_hashes, sentence_hash
 from articles.tables import ArticleTable, admiralty_cell, grade_label
+from articles.views.bulk import bulk_form
 from articles.views.lists import render_list
 
 # The suggested-claims panel lists at most this many sentences.
@@ -45,6 +47,8 @@ def article_list(request: HttpRequest) -> HttpResponse:
         table_class=ArticleTable,
         list_url="article-list",
         caption="Articles",
+        export_url="article-export",
+        bulk=bulk_form(ARTICLES, request),
     )
 
 

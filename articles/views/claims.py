@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.querysets import latest_rating
 from articles.selectors import possibly_same_candidates
+from articles.services.bulk import CLAIMS
 from articles.services.claims import (
     EditConflict,
     annotate,
@@ -44,6 +45,7 @@ from articles.services.claims import (
     update_claim,
 )
 from articles.tables import ClaimTable, admiralty_cell, grade_label
+from articles.views.bulk import bulk_form
 from articles.views.lists import render_list
 
 # The claim page lists at most this many appearances and history entries.
@@ -63,6 +65,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         table_class=ClaimTable,
         list_url="claim-list",
         caption="Claims",
+        bulk=bulk_form(CLAIMS, request),
     )
 
 

@@ -32,6 +32,7 @@ def duplicate_list(request: HttpRequest) -> HttpResponse:
         table_class=DuplicateTable,
         list_url="duplicate-list",
         caption="Duplicate pairs",
+        export_url="duplicate-export",
     )
 
 

@@ -1,12 +1,18 @@
 """What every filtered list page does: bind the filters, build the table, paginate it
 lazily (LazyPaginator fetches one row past the page to know whether there is a next one,
-instead of counting the whole filtered table on every page), and render."""
+instead of counting the whole filtered table on every page), and render — with the
+signed-in user's saved views of the list, its export link and, for people who may act on
+the rows, a checkbox per row for the bulk actions."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_tables2 import LazyPaginator, RequestConfig
+from django_tables2 import CheckBoxColumn, LazyPaginator, RequestConfig
 
+from articles.models import SavedView
+from articles.services.saved_views import filter_query
 from articles.tables import PER_PAGE
+
+SELECT_COLUMN = "selected"
 
 
 def render_list(
@@ -17,11 +23,35 @@ def render_list(
     table_class,
     list_url: str,
     caption: str,
+    export_url: str | None = None,
+    bulk=None,
 ) -> HttpResponse:
+    """`export_url`: the URL name of the list's CSV export. `bulk`: the list's bulk
+    actions (`articles.forms.BulkForm` subclass bound to the user), or None when the user
+    may not act on its rows — then the table has no checkboxes."""
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    table = table_class(rows)
+    extra = {}
+    if bulk is not None:
+        column = CheckBoxColumn(
+            accessor="pk",
+            attrs={
+                "th__input": {"data-select-all": "", "aria-label": "Select all rows on this page"},
+                "td__input": {"aria-label": "Select this row"},
+            },
+        )
+        extra = {"extra_columns": [(SELECT_COLUMN, column)], "sequence": (SELECT_COLUMN, "...")}
+    table = table_class(rows, **extra)
     RequestConfig(
         request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}
     ).configure(table)
-    context = {"filter": filterset, "table": table, "list_url": list_url, "caption": caption}
+    context = {
+        "filter": filterset,
+        "table": table,
+        "list_url": list_url,
+        "caption": caption,
+        "export_url": export_url,
+        "bulk": bulk,
+        "saved_views": SavedView.objects.filter(user=request.user, list_name=list_url),
+        "current_query": filter_query(request.GET.urlencode()),
+    }
     return render(request, template, context)

@@ -34,6 +34,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
         table_class=SourceTable,
         list_url="source-list",
         caption="Sources",
+        export_url="source-export",
     )
 
 
