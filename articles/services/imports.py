@@ -149,8 +149,8 @@ def import_paths(
                     if isinstance(document, Problem):
                         report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
                     else:
-                        store.save(document, fp)
-                store.flush_bands()
+                        store.add(document, fp)
+                store.flush()
             bar.update(len(documents))
 
         pending = None
@@ -211,7 +211,14 @@ def import_uploads(
 
 
 class _Store:
-    """Stores cleaned documents one savepoint each, remembering sources for the run."""
+    """Stores cleaned documents, remembering sources for the run.
+
+    Documents are collected with `add` and stored a chunk at a time by `flush`: one query
+    for the urls and one for the body hashes already present, one bulk insert of the
+    articles and one of their history records, all in one savepoint. If that savepoint
+    fails, the chunk is stored again one savepoint per document (`save`), so a failing
+    document still leaves nothing behind and the others land. The outcome of every
+    document is the one storing them one by one would give."""
 
     def __init__(self, *, batch: ImportBatch | None, forced_source: str, report: ImportReport):
         self.batch = batch
@@ -222,6 +229,7 @@ class _Store:
         self._touched: dict[int, Source] = {}
         self.new_ids: list[int] = []
         self._bands: list = []
+        self._pending: list[tuple[Document, Fingerprint]] = []
 
     def flush_bands(self) -> None:
         """Write the LSH band keys of the articles stored since the last flush (one bulk
@@ -232,6 +240,29 @@ class _Store:
     def touched_sources(self) -> list[Source]:
         """Sources that received new articles in this run."""
         return list(self._touched.values())
+
+    def add(self, document: Document, fp: Fingerprint) -> None:
+        """Queue a document for the next `flush`."""
+        self._pending.append((document, fp))
+
+    def flush(self) -> None:
+        """Store the queued documents and their band keys (in the caller's transaction)."""
+        pending, self._pending = self._pending, []
+        if pending:
+            try:
+                with transaction.atomic():
+                    chunk = _Chunk(self)
+                    outcomes = chunk.store(pending)
+            except DatabaseError:
+                # Sources created in the rolled-back savepoint must not stay cached.
+                self.sources = SourceResolver()
+                outcomes = [self._save(document, fp) for document, fp in pending]
+            else:
+                self._touched |= chunk.touched
+                self.new_ids += chunk.new_ids
+                self._bands += chunk.bands
+            self.report.outcomes += outcomes
+        self.flush_bands()
 
     def save(self, document: Document, fp: Fingerprint) -> None:
         outcome = self._save(document, fp)
@@ -309,6 +340,131 @@ class _Store:
         if source.pk not in self.boilerplate:
             self.boilerplate[source.pk] = frozenset(source.boilerplate or ())
         return self.boilerplate[source.pk]
+
+
+class _Chunk:
+    """One chunk of documents stored with a few statements (see `_Store`). Applies the
+    same rules as `_Store._store`, in document order: a document whose url, or whose body
+    from the same source, is already stored (before or earlier in the chunk) is present;
+    an exact copy from another source is linked to the first article with that body."""
+
+    MAX_COPIES = 50  # as `_Store._store`: the first 50 articles with the body decide
+
+    def __init__(self, store: _Store):
+        self.owner = store
+        self.touched: dict[int, Source] = {}
+        self.new_ids: list[int] = []
+        self.bands: list = []
+        self._urls: dict[str, int] = {}
+        self._copies: dict[str, list[tuple[int, int, int | None]]] = {}
+        self._queued: list[tuple[int, Article, Fingerprint]] = []  # (outcome index, ...)
+        self._queued_urls: set[str] = set()
+        self._queued_hashes: set[str] = set()
+
+    def store(self, pending: list[tuple[Document, Fingerprint]]) -> list[Outcome]:
+        store = self.owner
+        prepared: list[tuple[Document, Fingerprint, Source, str, str, str] | Outcome] = []
+        for document, fp in pending:
+            source = store._source_of(document)
+            body = document.body
+            if keys := store._boilerplate_of(source):
+                body = remove_lines(body, keys)
+            if not body.strip():
+                reason = "no article text left after boilerplate"
+                prepared.append(Outcome(document.origin, FAILED, reason))
+                continue
+            url = document.url[:2000]
+            prepared.append((document, fp, source, body, content_hash(body), url))
+        rows = [row for row in prepared if not isinstance(row, Outcome)]
+        if urls := {row[5] for row in rows if row[5]}:
+            self._urls = dict(
+                Article.objects.filter(url__in=urls).order_by("-pk").values_list("url", "pk")
+            )
+        stored = Article.objects.filter(content_hash__in={row[4] for row in rows})
+        for digest, *copy in stored.order_by("pk").values_list(
+            "content_hash", "pk", "source_id", "duplicate_of"
+        ):
+            self._add_copy(digest, tuple(copy))
+
+        outcomes: list[Outcome] = []
+        for row in prepared:
+            if isinstance(row, Outcome):
+                outcomes.append(row)
+                continue
+            document, fp, source, body, digest, url = row
+            if (url and url in self._queued_urls) or digest in self._queued_hashes:
+                self._insert(outcomes)  # the rules must see the earlier copy's id
+            outcomes.append(self._decide(len(outcomes), document, fp, source, body, digest, url))
+        self._insert(outcomes)
+        return outcomes
+
+    def _decide(self, index, document, fp, source, body, digest, url) -> Outcome:
+        """The outcome of one document, or a placeholder at `index` when it is queued."""
+        if url and (present := self._urls.get(url)):
+            return Outcome(document.origin, PRESENT, article_id=present)
+        copies = self._copies.get(digest, [])
+        for pk, source_id, _ in copies:
+            if source_id == source.pk:
+                return Outcome(document.origin, PRESENT, article_id=pk)
+        canonical_id = (copies[0][2] or copies[0][0]) if copies else None
+        if body != document.body:  # the source's learned boilerplate was removed
+            fp = fingerprint(body)
+        upstream_source = None
+        if document.upstream_attribution:
+            _, upstream_name = find_upstream(document.upstream_attribution)
+            if upstream_name:
+                upstream_source = self.owner.sources.resolve(name=upstream_name)
+        article = Article(
+            source=source,
+            title=document.title[:1000] or "(untitled)",
+            url=url,
+            origin=document.origin[:1000],
+            published_at=document.published_at,
+            byline=document.byline[:500],
+            language=document.language[:16],
+            upstream_attribution=document.upstream_attribution[:500],
+            upstream_source=upstream_source,
+            raw=document.raw,
+            body=body,
+            extractor=document.extractor,
+            content_hash=digest,
+            fingerprint=fp.to_bytes(),
+            fingerprint_scheme=SCHEME,
+            duplicate_of_id=canonical_id,
+            imported_at=timezone.now(),
+            import_batch=self.owner.batch,
+        )
+        self._queued.append((index, article, fp))
+        if url:
+            self._queued_urls.add(url)
+        self._queued_hashes.add(digest)
+        return Outcome(document.origin, _QUEUED)
+
+    def _insert(self, outcomes: list[Outcome]) -> None:
+        """Insert the queued articles and their history; fill in their outcomes."""
+        if not self._queued:
+            return
+        articles = Article.objects.bulk_create([article for _, article, _ in self._queued])
+        Article.history.bulk_history_create(articles)
+        for (index, _, fp), stored in zip(self._queued, articles, strict=True):
+            self.touched[stored.source_id] = stored.source
+            self.bands += band_rows(stored.pk, fp)
+            self.new_ids.append(stored.pk)
+            if stored.url:
+                self._urls[stored.url] = stored.pk
+            copy = (stored.pk, stored.source_id, stored.duplicate_of_id)
+            self._add_copy(stored.content_hash, copy)
+            status = DUPLICATE if stored.duplicate_of_id else IMPORTED
+            outcomes[index] = replace(outcomes[index], status=status, article_id=stored.pk)
+        self._queued, self._queued_urls, self._queued_hashes = [], set(), set()
+
+    def _add_copy(self, digest: str, copy: tuple[int, int, int | None]) -> None:
+        copies = self._copies.setdefault(digest, [])
+        if len(copies) < self.MAX_COPIES:
+            copies.append(copy)
+
+
+_QUEUED = "queued"
 
 
 def _read_all(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -> Iterator:
