@@ -11,6 +11,7 @@ from articles.views import (
     list_exports,
     preferences,
     saved_views,
+    search,
     sources,
 )
 
@@ -60,4 +61,5 @@ urlpatterns = [
     path("autocomplete/claims/", autocomplete.claims, name="claim-autocomplete"),
     path("import/", imports.import_page, name="import"),
     path("import/<int:pk>/", imports.batch_detail, name="import-batch"),
+    path("search/", search.search_page, name="search"),
 ]
