@@ -266,6 +266,7 @@ class SelectedRowsField(forms.Field):
     """The ids of the rows ticked in a list (`selected` checkboxes)."""
 
     widget = forms.MultipleHiddenInput
+    hidden_widget = forms.MultipleHiddenInput  # the confirmation page repeats them
 
     def to_python(self, value) -> list[int]:
         try:
@@ -296,6 +297,8 @@ class BulkForm(forms.Form):
     def __init__(self, *args, kind, user, **kwargs):
         from articles.services.bulk import ACTIONS, allowed_actions
 
+        # Ids of their own: the list's filter form beside it has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.fields["action"].choices = [

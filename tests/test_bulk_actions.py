@@ -348,3 +348,30 @@ def test_the_bulk_form_posts_with_the_lists_filters():
     html = client.get(reverse("article-list"), {"status": "new", "page": "1"}).content.decode()
 
     assert f'action="{ARTICLE_BULK}?status=new"' in html
+
+
+def test_posting_the_confirmation_page_as_it_is_does_the_action():
+    import re
+
+    client, _ = signed_in(ANALYSTS)
+    chosen = [ArticleFactory(), ArticleFactory()]
+    ArticleFactory()
+    page = client.post(
+        ARTICLE_BULK,
+        {
+            "action": "add_tag",
+            "tag": "place:Kursk",
+            "scope": "selected",
+            "selected": [a.pk for a in chosen],
+        },
+    ).content.decode()
+    form = page.split('<form method="post" action="/articles/bulk/"')[1].split("</form>")[0]
+    fields = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    data = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+
+    response = client.post(ARTICLE_BULK, data)
+
+    assert response.status_code == 302
+    assert set(Article.objects.filter(tags__name="place:Kursk")) == set(chosen)

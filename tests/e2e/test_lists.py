@@ -122,3 +122,29 @@ def test_a_saved_view_comes_back_from_the_sidebar(page, live_server, e2e_user, a
 
     expect(page).to_have_url(re.compile(r"/articles/\?title=Second$"))
     expect(page.locator(".data-table tbody tr")).to_have_count(1)
+
+
+def test_an_analyst_ticks_rows_with_x_and_tags_them_after_confirming(
+    page, live_server, e2e_user, articles, screenshot
+):
+    e2e_user("ana", "Analysts")
+    log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/articles/")
+
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.locator(".bulk-controls").get_by_label("Action").select_option("add_tag")
+    page.locator(".bulk-controls").get_by_label("Tag").fill("place:Kursk")
+    screenshot("list-bulk-selected")
+    page.get_by_role("button", name="Review…").click()
+
+    expect(page.get_by_role("heading", name="Confirm a bulk action")).to_be_visible()
+    expect(page.locator("[data-count]")).to_have_text("2 articles")
+    page.get_by_role("button", name="Yes, add the tag “place:Kursk”").click()
+
+    expect(page.get_by_text("2 articles changed")).to_be_visible()
+    tagged = {a.title for a in articles if a.tags.filter(name="place:Kursk").exists()}
+    assert tagged == {"First story", "Third story"}
