@@ -10,6 +10,7 @@ from django.utils import timezone
 from articles import charts
 from articles.models import Credibility, ReliabilityGrade
 from articles.selectors import (
+    QUEUE_COUNT_CAP,
     articles_imported_per_day,
     articles_per_day_by_grade,
     claims_by_credibility,
@@ -38,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         "charts": dashboard_charts(timezone.localdate()),
         "activity": recent_activity(),
-        "chart_days": CHART_DAYS,
+        "queue_cap": QUEUE_COUNT_CAP,
     }
     return render(request, "articles/dashboard.html", context)
 
