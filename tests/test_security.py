@@ -121,6 +121,7 @@ def _main_pages(desk) -> list[str]:
         reverse("duplicate-review", args=[desk["pair"].pk]),
         reverse("import"),
         reverse("import-batch", args=[desk["batch"].pk]),
+        reverse("search") + "?q=ceasefire",
         reverse("password_change"),
     ]
 
