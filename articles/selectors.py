@@ -307,11 +307,13 @@ class Activity:
     detail: str = ""
 
 
-# How many of the latest changes ("~" records) of articles and duplicate pairs to look
-# through for status changes and decisions: most of them are dedupe's regrouping, and a
-# change shows only by comparing with the record before, so the look is bounded. After a
-# regrouping of more articles than this, older status changes drop out of the activity.
-ACTIVITY_LOOKBACK = 500
+# How many of the latest history records of articles and of duplicate pairs to look
+# through for status changes and decisions. The history tables have no index on the
+# record type, only on the date: reading the latest N records is one bounded walk of that
+# index, where looking for N changes ("~") could walk past every import record ("+"). An
+# import or a regrouping of more than this many articles since pushes earlier status
+# changes out of the activity (they stay in each article's history).
+ACTIVITY_LOOKBACK = 2000
 
 
 def recent_activity(limit: int = 20) -> list[Activity]:
@@ -353,8 +355,9 @@ def _previous(history, field: str) -> Subquery:
 
 
 def _latest_changes(history) -> Q:
-    recent = history.objects.filter(history_type="~").order_by("-history_date")
-    return Q(history_id__in=recent.values("history_id")[:ACTIVITY_LOOKBACK])
+    """Changes ("~") among the latest ACTIVITY_LOOKBACK records of `history`."""
+    latest = history.objects.order_by("-history_date").values("history_id")
+    return Q(history_type="~", history_id__in=latest[:ACTIVITY_LOOKBACK])
 
 
 def _claim_activity(limit: int) -> list[Activity]:
