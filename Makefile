@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-fast e2e-deps lint format migrate clean help
+.PHONY: run test test-fast e2e-deps lint format migrate clean help bench
 
 help:
 	@echo "make run    - set up, migrate, load seed data, create demo users, serve on http://$(HOST):$(PORT)"
@@ -45,6 +45,12 @@ e2e-deps:
 
 test: $(STAMP) e2e-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark suite (bench/run.py): a fresh database, SIZE generated articles; writes
+# bench/results.json and prints the bars. `make bench SIZE=10000` for a quick run.
+SIZE ?= 100000
+bench: $(STAMP)
+	$(PY) bench/run.py --size $(SIZE)
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -1,0 +1,237 @@
+"""The page half of the benchmark, run by bench/run.py as a child process on the database
+the import filled (DATABASE_URL, DJANGO_SETTINGS_MODULE=bench.settings).
+
+1. Rates the sources (a grade for nine in ten, as a desk would have them) and adds claims
+   with appearances: `--per-article` sentences of each of a `--share` of the articles,
+   about half of them appearances of a claim already seen in an earlier article (so claims
+   gather appearances across sources), with bulk inserts; then the stored claim figures
+   with `services.claims.refresh_claim_stats`.
+2. Measures each page through Django's test client with a logged-in superuser: warm-up
+   requests, then `--requests` timed ones, each with its query count.
+
+Writes a JSON object to `--out`. Not meant to be run by hand: `make bench` runs it.
+"""
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+_SENTENCE = re.compile(r"[^.!?\n]{60,240}[.!?]")
+WARM_UP = 3
+CLAIM_REUSE = 0.5
+RECENT_CLAIMS = 5000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--per-article", type=int, default=3)
+    parser.add_argument("--share", type=float, default=1.0)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--rare", required=True)
+    parser.add_argument("--common", required=True)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    results = {"setup": add_claims(args.per_article, args.share)}
+    results["pages"] = measure_pages(args.requests, rare=args.rare, common=args.common)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def add_claims(per_article: int, share: float) -> dict:
+    from django.contrib.auth import get_user_model
+
+    from articles.models import (
+        Appearance,
+        Article,
+        Claim,
+        ClaimType,
+        Credibility,
+        ReliabilityGrade,
+        Source,
+    )
+    from articles.services.claims import refresh_claim_stats
+    from articles.services.ratings import rate_source
+
+    user = get_user_model().objects.create_superuser("bench", "bench@example.com", None)
+    started = time.perf_counter()
+    grades = list(ReliabilityGrade.values)
+    for index, source in enumerate(Source.objects.order_by("pk")):
+        if index % 10 != 9:
+            rate_source(
+                source=source,
+                grade=grades[index % len(grades)],
+                rationale="Benchmark rating.",
+                by=user,
+            )
+    rated = time.perf_counter() - started
+
+    rng = random.Random(5)
+    types, credibilities = list(ClaimType.values), list(Credibility.values)
+    recent: list[int] = []
+    n_claims = n_appearances = 0
+    started = time.perf_counter()
+    rows = Article.objects.order_by("pk").values_list("pk", "body")
+    batch: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        nonlocal n_claims, n_appearances
+        spans, new_claims = [], []
+        for pk, body in batch:
+            found = list(_SENTENCE.finditer(body))
+            for match in sorted(rng.sample(found, min(per_article, len(found))), key=_start):
+                start, end = match.start(), match.end()
+                while body[start].isspace():
+                    start += 1
+                exact = body[start:end]
+                if recent and rng.random() < CLAIM_REUSE:
+                    claim = rng.choice(recent)
+                else:
+                    new_claims.append(
+                        Claim(
+                            text=exact,
+                            claim_type=rng.choice(types),
+                            credibility=rng.choice(credibilities),
+                            created_by=user,
+                        )
+                    )
+                    claim = -len(new_claims)  # the new claim's place, until it has an id
+                spans.append((pk, body, start, end, exact, claim))
+        Claim.objects.bulk_create(new_claims, batch_size=2000)
+        new_ids = [claim.pk for claim in new_claims]
+        appearances = []
+        for pk, body, start, end, exact, claim in spans:
+            claim_id = new_ids[-claim - 1] if claim < 0 else claim
+            claimant = rng.random() < 0.3
+            appearances.append(
+                Appearance(
+                    claim_id=claim_id,
+                    article_id=pk,
+                    start=start,
+                    end=end,
+                    exact=exact,
+                    prefix=body[max(0, start - 32) : start],
+                    suffix=body[end : end + 32],
+                    claimant="Officials" if claimant else "",
+                    verb="said" if claimant else "",
+                    created_by=user,
+                )
+            )
+        Appearance.objects.bulk_create(appearances, batch_size=2000)
+        recent.extend(new_ids)
+        del recent[:-RECENT_CLAIMS]
+        n_claims += len(new_claims)
+        n_appearances += len(appearances)
+        batch.clear()
+
+    for pk, body in rows.iterator(chunk_size=2000):
+        if rng.random() < share:
+            batch.append((pk, body))
+        if len(batch) >= 200:
+            flush()
+    if batch:
+        flush()
+    inserted = time.perf_counter() - started
+
+    started = time.perf_counter()
+    ids = list(Claim.objects.order_by("pk").values_list("pk", flat=True))
+    for offset in range(0, len(ids), 5000):
+        refresh_claim_stats(claims=ids[offset : offset + 5000])
+    refreshed = time.perf_counter() - started
+    return {
+        "sources_rated_seconds": round(rated, 2),
+        "claims": n_claims,
+        "appearances": n_appearances,
+        "insert_seconds": round(inserted, 1),
+        "refresh_claim_stats_seconds": round(refreshed, 1),
+    }
+
+
+def _start(match: re.Match) -> int:
+    return match.start()
+
+
+def measure_pages(requests: int, *, rare: str, common: str) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from articles.models import Appearance, Claim
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench"))
+    # A typical annotated canonical article, from the middle of the desk rather than its
+    # first or last rows.
+    annotated = Appearance.objects.filter(article__duplicate_of__isnull=True)
+    article_ids = annotated.order_by("article_id").values_list("article_id", flat=True)
+    article_id = article_ids[annotated.count() // 2]
+    # The claim seen in the most articles: the longest claim page.
+    claim_id = Claim.objects.order_by("-n_appearances", "pk").values_list("pk", flat=True)[0]
+
+    pages = {
+        "/": "/",
+        "/articles/": "/articles/",
+        "/claims/": "/claims/",
+        "/sources/": "/sources/",
+        "/duplicates/": "/duplicates/",
+        "article page": f"/articles/{article_id}/",
+        "claim page": f"/claims/{claim_id}/",
+    }
+    try:
+        search = reverse("search")
+    except NoReverseMatch:
+        search = None
+    if search:
+        pages["search (rare term)"] = f"{search}?q={rare}"
+        pages["search (common term)"] = f"{search}?q={common}"
+    pages |= {
+        "admin: articles": "/admin/articles/article/",
+        "admin: claims": "/admin/articles/claim/",
+        "admin: sources": "/admin/articles/source/",
+        "admin: duplicate candidates": "/admin/articles/duplicatecandidate/",
+    }
+    measured: dict = {}
+    if not search:
+        measured["search (rare term)"] = measured["search (common term)"] = {
+            "available": False,
+            "note": "no URL named 'search' in this checkout",
+        }
+    for name, url in pages.items():
+        for _ in range(WARM_UP):
+            client.get(url)
+        times, counts, statuses = [], [], set()
+        for _ in range(requests):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            counts.append(len(queries))
+            statuses.add(response.status_code)
+        times.sort()
+        measured[name] = {
+            "url": url,
+            "status": sorted(statuses),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
+            "queries": max(counts),
+            "queries_min": min(counts),
+        }
+        sys.stdout.write(f"  {name:<30} {measured[name]['median_ms']:>8.1f} ms median\n")
+        sys.stdout.flush()
+    return measured
+
+
+if __name__ == "__main__":
+    main()

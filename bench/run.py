@@ -1,0 +1,493 @@
+"""`make bench`: the whole benchmark, in one run on a fresh database, on this machine.
+
+1. Generates the corpus (bench/corpus.py): SIZE plain-text articles from real sentences,
+   about 10% republished copies, under ~50 outlets' furniture; and 200 real HTML pages.
+2. Imports the plain text with `manage.py import_articles` in three runs — the first 10%
+   of the corpus into the empty desk, the next 80%, the last 10% into a 90%-full desk — so
+   the per-article cost at 10% and at 100% can be compared; and runs a bare reference loop
+   over the same files (read → word 5-shingles → datasketch MinHash → LSH band keys →
+   sqlite3 executemany), written here in a few lines, to compare the rate with.
+   Peak memory: the largest import process's maximum RSS (getrusage RUSAGE_CHILDREN) and
+   the peak of the sampled RSS of the import's whole process tree (it plus its workers).
+3. Imports the HTML pages, and times trafilatura alone (same options as
+   articles/ingest/extract.py) on the same pages.
+4. Times `manage.py dedupe --rebuild`.
+5. bench/pages.py rates the sources, adds claims and appearances and measures the pages
+   (median and p95 server time, query count) against the Django admin's changelists.
+6. Writes bench/results.json (this run under its SIZE, next to the other sizes' latest
+   runs, so query counts can be compared between sizes) and prints a table of the bars.
+
+The database is a SQLite file in a temporary folder, or, when DATABASE_URL points at
+PostgreSQL, a fresh database `newsdesk_bench` on that server (dropped and re-created).
+
+Usage: .venv/bin/python bench/run.py [--size 100000] [--keep DIR]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results.json"
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import RARE_TERM, make_html_corpus, make_text_corpus  # noqa: E402
+
+HTML_PAGES = 200
+COMMON_TERM = "said"
+PG_BENCH_DB = "newsdesk_bench"
+_SUMMARY = re.compile(
+    r"imported (?P<imported>\d+), already present (?P<present>\d+), duplicates "
+    r"(?P<duplicates>\d+), failed (?P<failed>\d+) in (?P<seconds>[\d.]+) s"
+)
+
+# The bars of issues #3, #7 and #9 on this 2-core machine.
+TEXT_RATIO_MAX = 1.0
+HTML_RATIO_MAX = 1.3
+REBUILD_MAX_S = 120
+FLAT_MAX = 1.25  # per-article cost of the last 10% over the first 10%
+MEMORY_MAX_MB = 1536
+PAGE_MEDIAN_MS, PAGE_P95_MS = 50, 150
+SEARCH_RARE_MS, SEARCH_COMMON_MS = 20, 150
+ADMIN_OF = {
+    "/articles/": "admin: articles",
+    "/claims/": "admin: claims",
+    "/sources/": "admin: sources",
+    "/duplicates/": "admin: duplicate candidates",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--keep", help="Work in this folder and keep it (corpus, database).")
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests per page.")
+    args = parser.parse_args()
+    if args.keep:
+        work = Path(args.keep)
+        work.mkdir(parents=True, exist_ok=True)
+        run(args.size, work, args.requests)
+    else:
+        with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
+            run(args.size, Path(folder), args.requests)
+
+
+def run(size: int, work: Path, requests: int) -> None:
+    results: dict = {"machine": machine(), "size": size, "complete": False}
+    database_url = fresh_database(work)
+    results["machine"]["database"] = urlsplit(database_url).scheme
+    env = child_env(database_url)
+    say(f"benchmark: {size} articles, {results['machine']['database']}, work folder {work}")
+
+    started = time.perf_counter()
+    text_folders = make_text_corpus(work / "text", size)
+    html_files = make_html_corpus(work / "html", HTML_PAGES)
+    results["corpus"] = {
+        "articles": size,
+        "html_pages": len(html_files),
+        "seconds": round(time.perf_counter() - started, 1),
+        "megabytes": round(folder_bytes(work / "text") / 1e6, 1),
+    }
+    say(f"corpus written in {results['corpus']['seconds']} s")
+    manage(env, "migrate", "--noinput", "-v", "0")
+
+    results["text_import"] = import_text(env, text_folders)
+    say(f"plain-text import: {results['text_import']['rate']} articles/s")
+    save(results)
+    # The reference rate does not depend on the corpus size: above 20,000 articles every
+    # fifth folder (a fifth of the files, spread over the corpus) is enough.
+    sample = text_folders if size <= 20_000 else text_folders[::5]
+    results["reference_loop"] = reference_loop(sample, work / "reference.sqlite3")
+    say(f"reference loop: {results['reference_loop']['rate']} articles/s")
+    results["html_import"] = import_html(env, work / "html", html_files)
+    say(f"HTML import: {results['html_import']['import_rate']} pages/s")
+    save(results)
+
+    started = time.perf_counter()
+    summary = manage(env, "dedupe", "--rebuild")
+    results["dedupe_rebuild"] = {
+        "seconds": round(time.perf_counter() - started, 1),
+        "summary": summary.strip().splitlines()[-1] if summary.strip() else "",
+    }
+    say(f"dedupe --rebuild: {results['dedupe_rebuild']['seconds']} s")
+    save(results)
+
+    say("claims, appearances and pages:")
+    out = work / "pages.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "pages.py"), "--out", str(out),
+         "--requests", str(requests), "--rare", RARE_TERM, "--common", COMMON_TERM],
+        env=env, cwd=ROOT, check=True,
+    )  # fmt: skip
+    results |= json.loads(out.read_text(encoding="utf-8"))
+    results["machine"]["load_after"] = os.getloadavg()
+    results["bars"] = bars(results, other_sizes(size))
+    results["complete"] = True
+    save(results)
+    print_table(results)
+
+
+# --- Measurements ---------------------------------------------------------------------------
+
+
+def import_text(env: dict, folders: list[Path]) -> dict:
+    """Three import runs: the first 10%, the next 80%, the last 10% of the corpus."""
+    slices = {"first 10%": folders[:10], "next 80%": folders[10:90], "last 10%": folders[90:]}
+    runs = {name: import_run(env, part) for name, part in slices.items()}
+    documents = sum(r["documents"] for r in runs.values())
+    seconds = sum(r["seconds"] for r in runs.values())
+    first, last = runs["first 10%"], runs["last 10%"]
+    return {
+        "runs": runs,
+        "documents": documents,
+        "seconds": round(seconds, 1),
+        "rate": round(documents / seconds, 1),
+        "ms_per_article_first_10": first["ms_per_article"],
+        "ms_per_article_last_10": last["ms_per_article"],
+        "flatness": round(last["ms_per_article"] / first["ms_per_article"], 2),
+        "peak_rss_mb": max(r["peak_tree_rss_mb"] for r in runs.values()),
+        "max_process_rss_mb": max(r["max_process_rss_mb"] for r in runs.values()),
+    }
+
+
+def import_run(env: dict, paths: list[Path]) -> dict:
+    """One `manage.py import_articles` process: its own summary, wall time and memory."""
+    sampler = RssSampler()
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_articles", *map(str, paths)],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    sampler.start(process.pid)
+    stdout, stderr = process.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"import_articles failed ({process.returncode}):\n{stderr[-3000:]}")
+    match = _SUMMARY.search(stdout)
+    if not match:
+        raise SystemExit(f"no summary from import_articles:\n{stdout[-2000:]}{stderr[-2000:]}")
+    counts = {key: int(value) for key, value in match.groupdict().items() if key != "seconds"}
+    seconds = float(match["seconds"])
+    documents = sum(counts.values())
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        **counts,
+        "documents": documents,
+        "seconds": seconds,
+        "wall_seconds": round(wall, 1),
+        "rate": round(documents / seconds, 1),
+        "ms_per_article": round(seconds / documents * 1000, 3),
+        "peak_tree_rss_mb": round(sampler.peak / 2**20),
+        "max_process_rss_mb": round(children.ru_maxrss / 1024),
+        "failures": stderr.strip().splitlines()[:5],
+    }
+
+
+def reference_loop(folders: list[Path], path: Path) -> dict:
+    """The bare loop the import is measured against, in one process: read, word 5-shingles,
+    a datasketch MinHash (the import's number of permutations), its LSH band keys, and one
+    executemany of articles and bands per 200 files into a fresh SQLite file."""
+    import hashlib
+
+    from datasketch import MinHash
+
+    from articles.dedupe import BANDS, NUM_PERM, ROWS, SHINGLE_WORDS
+
+    files = sorted(file for folder in folders for file in folder.iterdir())
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE article (id INTEGER PRIMARY KEY, origin TEXT, body TEXT, mh BLOB)")
+    db.execute("CREATE TABLE band (article_id INTEGER, key INTEGER)")
+    db.execute("CREATE INDEX band_key ON band (key)")
+    template = MinHash(num_perm=NUM_PERM)  # generating permutations once, not per article
+    word = re.compile(r"\w+")
+    for offset in range(0, len(files), 200):
+        articles, bands = [], []
+        for number, file in enumerate(files[offset : offset + 200], start=offset):
+            body = file.read_text(encoding="utf-8")
+            words = word.findall(body.casefold())
+            last = len(words) - SHINGLE_WORDS + 1
+            shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(last)}
+            minhash = MinHash(
+                num_perm=NUM_PERM, scheme=template.scheme, permutations=template.permutations
+            )
+            minhash.update_batch([s.encode() for s in shingles])
+            values = minhash.hashvalues.astype("<u4")
+            articles.append((number, str(file), body, values.tobytes()))
+            for band in range(BANDS):
+                digest = hashlib.blake2b(values[band * ROWS : (band + 1) * ROWS], digest_size=8)
+                bands.append((number, int.from_bytes(digest.digest(), "little", signed=True)))
+        with db:
+            db.executemany("INSERT INTO article VALUES (?, ?, ?, ?)", articles)
+            db.executemany("INSERT INTO band VALUES (?, ?)", bands)
+    db.close()
+    seconds = time.perf_counter() - started
+    return {
+        "documents": len(files),
+        "seconds": round(seconds, 1),
+        "rate": round(len(files) / seconds, 1),
+    }
+
+
+def import_html(env: dict, folder: Path, files: list[Path]) -> dict:
+    import trafilatura
+
+    started = time.perf_counter()
+    for file in files:
+        trafilatura.bare_extraction(
+            file.read_text(encoding="utf-8"),
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=True,
+            date_extraction_params={"extensive_search": True, "original_date": True},
+        )
+    alone = time.perf_counter() - started
+    run = import_run(env, [folder])
+    return {
+        "pages": len(files),
+        "import": run,
+        "import_rate": run["rate"],
+        "trafilatura_seconds": round(alone, 1),
+        "trafilatura_rate": round(len(files) / alone, 1),
+        "ratio": round(run["seconds"] / alone, 2),
+    }
+
+
+class RssSampler:
+    """Samples the summed RSS of a process and its descendants every 0.2 s (from /proc):
+    the import's own process and its extraction workers."""
+
+    def __init__(self):
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, pid: int) -> None:
+        self._thread = threading.Thread(target=self._sample, args=(pid,), daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join()
+
+    def _sample(self, pid: int) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.wait(0.2):
+            total = 0
+            for each in _tree(pid):
+                try:
+                    total += int(Path(f"/proc/{each}/statm").read_text().split()[1]) * page
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.peak = max(self.peak, total)
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            tasks = Path(f"/proc/{current}/task").iterdir()
+            for task in tasks:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+# --- Environment ----------------------------------------------------------------------------
+
+
+def fresh_database(work: Path) -> str:
+    """A SQLite file under `work`, or a fresh PostgreSQL database on DATABASE_URL's server."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://", "pgsql://")):
+        target = work / "bench.sqlite3"
+        for leftover in work.glob("bench.sqlite3*"):
+            leftover.unlink()
+        return f"sqlite:///{target}"
+    import psycopg
+
+    parts = urlsplit(url)
+    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+        db.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    return urlunsplit(parts._replace(path=f"/{PG_BENCH_DB}"))
+
+
+def child_env(database_url: str) -> dict:
+    env = dict(os.environ)
+    env |= {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "NEWSDESK_ENV_FILE": str(ROOT / "bench" / "no-such.env"),  # only these variables
+        "DEBUG": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env, cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return done.stdout
+
+
+def machine() -> dict:
+    uname = platform.uname()
+    return {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "uname": f"{uname.system} {uname.node} {uname.release} {uname.version} {uname.machine}",
+        "load_before": os.getloadavg(),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+# --- Bars, results, table -------------------------------------------------------------------
+
+
+def bars(results: dict, others: dict) -> list[dict]:
+    """Each bar: what was measured, the target, PASS or FAIL (or n/a)."""
+    rows = []
+
+    def bar(name: str, value, target: str, ok: bool | None) -> None:
+        verdict = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+        rows.append({"bar": name, "measured": value, "target": target, "verdict": verdict})
+
+    text, reference = results["text_import"], results["reference_loop"]
+    ratio = round(reference["rate"] / text["rate"], 2)
+    bar(
+        "plain-text import / reference loop (time per article)",
+        f"{text['rate']:.0f} vs {reference['rate']:.0f} articles/s = {ratio}",
+        f"<= {TEXT_RATIO_MAX}",
+        ratio <= TEXT_RATIO_MAX,
+    )
+    html = results["html_import"]
+    bar(
+        "HTML import / trafilatura alone (time per page)",
+        f"{html['import_rate']:.1f} vs {html['trafilatura_rate']:.1f} pages/s = {html['ratio']}",
+        f"<= {HTML_RATIO_MAX}",
+        html["ratio"] <= HTML_RATIO_MAX,
+    )
+    rebuild = results["dedupe_rebuild"]["seconds"]
+    bar("dedupe --rebuild", f"{rebuild} s", f"<= {REBUILD_MAX_S} s", rebuild <= REBUILD_MAX_S)
+    bar(
+        "import cost per article, last 10% / first 10%",
+        f"{text['ms_per_article_last_10']} / {text['ms_per_article_first_10']} ms"
+        f" = {text['flatness']}",
+        f"<= {FLAT_MAX} (flat)",
+        text["flatness"] <= FLAT_MAX,
+    )
+    bar(
+        "peak memory of the import (process tree; largest process)",
+        f"{text['peak_rss_mb']} MB; {text['max_process_rss_mb']} MB",
+        f"<= {MEMORY_MAX_MB} MB",
+        text["peak_rss_mb"] <= MEMORY_MAX_MB,
+    )
+    pages = results["pages"]
+    for name, page in pages.items():
+        if name.startswith("admin: "):
+            continue
+        if not page.get("url"):
+            bar(name, "not available", "", None)
+            continue
+        median, p95 = page["median_ms"], page["p95_ms"]
+        if name.startswith("search (rare"):
+            target, ok = f"median <= {SEARCH_RARE_MS} ms", median <= SEARCH_RARE_MS
+        elif name.startswith("search (common"):
+            target, ok = f"median <= {SEARCH_COMMON_MS} ms", median <= SEARCH_COMMON_MS
+        else:
+            target = f"median <= {PAGE_MEDIAN_MS} ms, p95 <= {PAGE_P95_MS} ms"
+            ok = median <= PAGE_MEDIAN_MS and p95 <= PAGE_P95_MS
+        measured = f"{median} / {p95} ms, {page['queries']} queries"
+        if admin := pages.get(ADMIN_OF.get(name, "")):
+            target += "; <= admin median"
+            measured += f" (admin {admin['median_ms']} ms, {admin['queries']} q)"
+            ok = ok and median <= admin["median_ms"]
+        for other_size, other in others.items():
+            before = other.get("pages", {}).get(name, {}).get("queries")
+            if before is not None:
+                target += f"; queries = {before} at {other_size}"
+                ok = ok and page["queries"] == before
+        bar(name, measured, target, ok and page["status"] == [200])
+    return rows
+
+
+def other_sizes(size: int) -> dict:
+    if not RESULTS.exists():
+        return {}
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")).get("runs", {})
+    return {int(k): v for k, v in stored.items() if int(k) != size}
+
+
+def save(results: dict) -> None:
+    """Store this run under its size (after every phase: a stopped run keeps its figures)."""
+    stored = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    runs = stored.get("runs", {})
+    runs[str(results["size"])] = results
+    RESULTS.write_text(
+        json.dumps({"latest": results["size"], "runs": runs}, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def print_table(results: dict) -> None:
+    m = results["machine"]
+    say("")
+    say(f"{results['size']} articles on {m['database']}, {m['cpus']} CPUs, {m['platform']}")
+    load = ", ".join(f"{x:.2f}" for x in m["load_before"])
+    say(f"{m['date']}; load average before {load}; after "
+        + ", ".join(f"{x:.2f}" for x in m["load_after"]))  # fmt: skip
+    setup = results["setup"]
+    say(f"{setup['claims']} claims, {setup['appearances']} appearances "
+        f"(inserted in {setup['insert_seconds']} s, figures refreshed in "
+        f"{setup['refresh_claim_stats_seconds']} s)")  # fmt: skip
+    width = max(len(row["bar"]) for row in results["bars"])
+    mwidth = max(len(str(row["measured"])) for row in results["bars"])
+    for row in results["bars"]:
+        say(f"{row['verdict']:<5} {row['bar']:<{width}}  {row['measured']!s:<{mwidth}}  "
+            f"{row['target']}")  # fmt: skip
+    say("")
+    for name in ("admin: articles", "admin: claims", "admin: sources",
+                 "admin: duplicate candidates"):  # fmt: skip
+        page = results["pages"][name]
+        say(f"      {name:<{width}}  {page['median_ms']} / {page['p95_ms']} ms, "
+            f"{page['queries']} queries")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
