@@ -387,7 +387,7 @@ def test_the_batch_page_shows_the_problems_and_the_articles(analyst_client):
     assert "Putin visits Kursk as talks loom" in content
     assert RECORDS[0]["title"] in content and RECORDS[1]["title"] in content
     for article in batch.articles.all():
-        assert reverse("admin:articles_article_change", args=[article.pk]) in content
+        assert reverse("article-detail", args=[article.pk]) in content
 
 
 def test_a_viewer_may_see_a_batch_page(viewer_client):
