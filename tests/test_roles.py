@@ -61,8 +61,18 @@ def test_each_group_holds_exactly_its_role_permissions(role):
     assert _codenames(Group.objects.get(name=role)) == _role_codenames(role)
 
 
-def test_viewers_may_only_view():
-    assert all(name.startswith("articles.view_") for name in _role_codenames(VIEWERS))
+# A saved view is one's own filters, not a write to the desk (see articles/roles.py).
+OWN_ONLY = {"articles.add_savedview", "articles.delete_savedview"}
+
+
+def test_viewers_may_only_view_and_keep_their_own_saved_views():
+    writes = {name for name in _role_codenames(VIEWERS) if not name.startswith("articles.view_")}
+    assert writes == OWN_ONLY
+
+
+@pytest.mark.parametrize("role", [VIEWERS, ANALYSTS, EDITORS])
+def test_every_role_keeps_its_own_saved_views(role):
+    assert OWN_ONLY | {"articles.view_savedview"} <= _role_codenames(role)
 
 
 def test_viewers_may_view_every_domain_model():
