@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
@@ -18,6 +19,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 
 # Large columns no list or summary reads: the raw input, the clean body, the fingerprint.
 ARTICLE_TEXT_FIELDS = ("raw", "body", "fingerprint")
@@ -133,8 +135,16 @@ class SourceQuerySet(models.QuerySet):
 
 class ArticleQuerySet(models.QuerySet):
     def canonical(self) -> "ArticleQuerySet":
-        """Articles that are not a duplicate of another: the default list."""
-        return self.filter(duplicate_of__isnull=True)
+        """Articles that are not a duplicate of another: the default list.
+
+        Tested as `duplicate_of_id + 0 IS NULL`, the same test without the duplicate_of
+        index. Nine articles in ten are canonical, but SQLite's planner takes any indexed
+        IS NULL as selective: it read every canonical article through that index and
+        sorted them all for each page of the list (0.25 s at 2,000 articles, growing with
+        the desk), instead of walking the list's sort index and stopping after one page
+        (1 ms). PostgreSQL knows the share of NULLs and would not use the index anyway."""
+        not_a_copy = ExpressionWrapper(F("duplicate_of") + 0, output_field=BigIntegerField())
+        return self.filter(IsNull(not_a_copy, True))
 
     def duplicates(self) -> "ArticleQuerySet":
         return self.filter(duplicate_of__isnull=False)
