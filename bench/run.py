@@ -103,7 +103,7 @@ def run(size: int, work: Path, requests: int) -> None:
     say(f"corpus written in {results['corpus']['seconds']} s")
     manage(env, "migrate", "--noinput", "-v", "0")
 
-    results["text_import"] = import_text(env, text_folders)
+    results["text_import"] = import_text(env, text_folders, results)
     say(f"plain-text import: {results['text_import']['rate']} articles/s")
     save(results)
     # The reference rate does not depend on the corpus size: above 20,000 articles every
@@ -142,10 +142,15 @@ def run(size: int, work: Path, requests: int) -> None:
 # --- Measurements ---------------------------------------------------------------------------
 
 
-def import_text(env: dict, folders: list[Path]) -> dict:
-    """Three import runs: the first 10%, the next 80%, the last 10% of the corpus."""
+def import_text(env: dict, folders: list[Path], results: dict) -> dict:
+    """Three import runs: the first 10%, the next 80%, the last 10% of the corpus (each
+    saved in `results` as soon as it is done)."""
     slices = {"first 10%": folders[:10], "next 80%": folders[10:90], "last 10%": folders[90:]}
-    runs = {name: import_run(env, part) for name, part in slices.items()}
+    runs = results.setdefault("text_import_runs", {})
+    for name, part in slices.items():
+        runs[name] = import_run(env, part)
+        say(f"  {name}: {runs[name]['rate']} articles/s")
+        save(results)
     documents = sum(r["documents"] for r in runs.values())
     seconds = sum(r["seconds"] for r in runs.values())
     first, last = runs["first 10%"], runs["last 10%"]
@@ -359,7 +364,11 @@ def manage(env: dict, *args: str) -> str:
 
 def machine() -> dict:
     uname = platform.uname()
+    commit = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     return {
+        "commit": commit,
         "platform": platform.platform(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -434,7 +443,7 @@ def bars(results: dict, others: dict) -> list[dict]:
         else:
             target = f"median <= {PAGE_MEDIAN_MS} ms, p95 <= {PAGE_P95_MS} ms"
             ok = median <= PAGE_MEDIAN_MS and p95 <= PAGE_P95_MS
-        measured = f"{median} / {p95} ms, {page['queries']} queries"
+        measured = f"{median} / {p95} ms (CPU {page['median_cpu_ms']}), {page['queries']} q"
         if admin := pages.get(ADMIN_OF.get(name, "")):
             target += "; <= admin median"
             measured += f" (admin {admin['median_ms']} ms, {admin['queries']} q)"
@@ -485,8 +494,8 @@ def print_table(results: dict) -> None:
     for name in ("admin: articles", "admin: claims", "admin: sources",
                  "admin: duplicate candidates"):  # fmt: skip
         page = results["pages"][name]
-        say(f"      {name:<{width}}  {page['median_ms']} / {page['p95_ms']} ms, "
-            f"{page['queries']} queries")  # fmt: skip
+        say(f"      {name:<{width}}  {page['median_ms']} / {page['p95_ms']} ms "
+            f"(CPU {page['median_cpu_ms']}), {page['queries']} q")  # fmt: skip
 
 
 if __name__ == "__main__":
