@@ -306,32 +306,18 @@ class _Store:
             if source_id == source.pk:
                 return Outcome(document.origin, PRESENT, article_id=pk)
         canonical_id = (copies[0][2] or copies[0][0]) if copies else None
-        if body != document.body:  # the source's learned boilerplate was removed
-            fp = fingerprint(body)
-        upstream_source = None
-        if document.upstream_attribution:
-            _, upstream_name = find_upstream(document.upstream_attribution)
-            upstream_source = self.sources.resolve(name=upstream_name) if upstream_name else None
-        article = Article.objects.create(
+        article, fp = _new_article(
+            document,
             source=source,
-            title=document.title[:1000] or "(untitled)",
             url=url,
-            origin=document.origin[:1000],
-            published_at=document.published_at,
-            byline=document.byline[:500],
-            language=document.language[:16],
-            upstream_attribution=document.upstream_attribution[:500],
-            upstream_source=upstream_source,
-            raw=document.raw,
             body=body,
-            extractor=document.extractor,
-            content_hash=digest,
-            fingerprint=fp.to_bytes(),
-            fingerprint_scheme=SCHEME,
-            duplicate_of_id=canonical_id,
-            imported_at=timezone.now(),
-            import_batch=self.batch,
+            digest=digest,
+            fp=fp,
+            canonical_id=canonical_id,
+            sources=self.sources,
+            batch=self.batch,
         )
+        article.save()
         self._touched[source.pk] = source
         self._bands += _band_rows(article.pk, fp)
         self.new_ids.append(article.pk)
@@ -349,6 +335,50 @@ class _Store:
         if source.pk not in self.boilerplate:
             self.boilerplate[source.pk] = frozenset(source.boilerplate or ())
         return self.boilerplate[source.pk]
+
+
+def _new_article(
+    document: Document,
+    *,
+    source: Source,
+    url: str,
+    body: str,
+    digest: str,
+    fp: Fingerprint,
+    canonical_id: int | None,
+    sources: SourceResolver,
+    batch: ImportBatch | None,
+) -> tuple[Article, Fingerprint]:
+    """The unsaved article of a document, and its fingerprint (computed again when the
+    source's learned boilerplate changed the body). One place for both ways of storing."""
+    if body != document.body:
+        fp = fingerprint(body)
+    upstream_source = None
+    if document.upstream_attribution:
+        _, upstream_name = find_upstream(document.upstream_attribution)
+        if upstream_name:
+            upstream_source = sources.resolve(name=upstream_name)
+    article = Article(
+        source=source,
+        title=document.title[:1000] or "(untitled)",
+        url=url,
+        origin=document.origin[:1000],
+        published_at=document.published_at,
+        byline=document.byline[:500],
+        language=document.language[:16],
+        upstream_attribution=document.upstream_attribution[:500],
+        upstream_source=upstream_source,
+        raw=document.raw,
+        body=body,
+        extractor=document.extractor,
+        content_hash=digest,
+        fingerprint=fp.to_bytes(),
+        fingerprint_scheme=SCHEME,
+        duplicate_of_id=canonical_id,
+        imported_at=timezone.now(),
+        import_batch=batch,
+    )
+    return article, fp
 
 
 class _Chunk:
@@ -416,32 +446,16 @@ class _Chunk:
             if source_id == source.pk:
                 return Outcome(document.origin, PRESENT, article_id=pk)
         canonical_id = (copies[0][2] or copies[0][0]) if copies else None
-        if body != document.body:  # the source's learned boilerplate was removed
-            fp = fingerprint(body)
-        upstream_source = None
-        if document.upstream_attribution:
-            _, upstream_name = find_upstream(document.upstream_attribution)
-            if upstream_name:
-                upstream_source = self.owner.sources.resolve(name=upstream_name)
-        article = Article(
+        article, fp = _new_article(
+            document,
             source=source,
-            title=document.title[:1000] or "(untitled)",
             url=url,
-            origin=document.origin[:1000],
-            published_at=document.published_at,
-            byline=document.byline[:500],
-            language=document.language[:16],
-            upstream_attribution=document.upstream_attribution[:500],
-            upstream_source=upstream_source,
-            raw=document.raw,
             body=body,
-            extractor=document.extractor,
-            content_hash=digest,
-            fingerprint=fp.to_bytes(),
-            fingerprint_scheme=SCHEME,
-            duplicate_of_id=canonical_id,
-            imported_at=timezone.now(),
-            import_batch=self.owner.batch,
+            digest=digest,
+            fp=fp,
+            canonical_id=canonical_id,
+            sources=self.owner.sources,
+            batch=self.owner.batch,
         )
         self._queued.append((index, article, fp))
         if url:
