@@ -276,19 +276,21 @@ def explain(query: str, **filters) -> str:
 
 @contextmanager
 def _index_lookup():
-    """A cursor for the hits query. On PostgreSQL, with sequential scans off for that one
-    statement: the planner prices testing a row against the query as nearly free, but each
-    test unpacks the row's stored (TOASTed) vector, so for a common term it would scan the
-    table where the GIN index answers about twice as fast. Restored to the default after,
-    also inside a caller's transaction (on an error, the rollback restores it)."""
+    """A cursor for the hits query. On PostgreSQL, for that one statement: sequential scans
+    off, because the planner prices testing a row against the query as nearly free while
+    each test unpacks the row's stored (TOASTed) vector, so for a common term it would scan
+    the table where the GIN index answers about twice as fast; and JIT off, because the
+    query's large cost estimate triggers a compilation that takes longer (over a second)
+    than the query. Both restored to their defaults after, also inside a caller's
+    transaction (on an error, the rollback restores them)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
         return
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
         yield cursor
-        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT")
 
 
 def _start_of(day: date) -> datetime:
