@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 
 from articles.roles import ANALYSTS, EDITORS, VIEWERS
 from tests.factories import UserFactory
@@ -35,4 +36,20 @@ def viewer_client(client, viewer):
 @pytest.fixture
 def superuser_client(client, superuser):
     client.force_login(superuser)
+    return client
+
+
+# Analysts and Editors get a client of their own, so a test may act as two people at once
+# (the `client` of viewer_client and superuser_client is pytest-django's shared one).
+@pytest.fixture
+def editor_client(editor):
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def analyst_client(analyst):
+    client = Client()
+    client.force_login(analyst)
     return client

@@ -158,20 +158,6 @@ def queries(client, url: str, params: dict | None = None) -> list[str]:
     return [query["sql"] for query in captured]
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()  # its own session: a test may also use viewer_client (the `client`)
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def analyst_client(analyst):
-    client = Client()
-    client.force_login(analyst)
-    return client
-
-
 # --- The claim list: columns ----------------------------------------------------------------
 
 

@@ -88,20 +88,6 @@ def snapshot(pair: DuplicateCandidate) -> tuple:
 
 
 @pytest.fixture
-def editor_client(editor):
-    client = Client()  # its own session: a test may also use viewer_client (the `client`)
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def analyst_client(analyst):
-    client = Client()
-    client.force_login(analyst)
-    return client
-
-
-@pytest.fixture
 def pending_pair():
     """A pending pair whose first article was published first (the rule's canonical)."""
     return DuplicateCandidateFactory(

@@ -106,20 +106,6 @@ def rating_form(**overrides) -> dict:
     return {"grade": "B", "rationale": "Named reporters; corrects openly.", **overrides}
 
 
-@pytest.fixture
-def editor_client(editor):
-    client = Client()  # its own session: a test may also use viewer_client (the `client`)
-    client.force_login(editor)
-    return client
-
-
-@pytest.fixture
-def analyst_client(analyst):
-    client = Client()
-    client.force_login(analyst)
-    return client
-
-
 # --- The track record -----------------------------------------------------------------------
 
 
