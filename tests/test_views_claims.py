@@ -1181,3 +1181,11 @@ def test_every_seeded_claim_and_article_page_renders(analyst_client):
     for article in Article.objects.all():
         page = analyst_client.get(article_url(article)).content.decode()
         assert article_text(page) == article.body, article
+
+
+def test_a_malformed_suggestion_decision_is_a_bad_request(analyst_client):
+    claim = ClaimFactory()
+    article = ArticleFactory()
+    url = reverse("claim-suggestion-decide", args=[claim.pk])
+    response = analyst_client.post(url, {"article": article.pk, "start": "x", "text": "y"})
+    assert response.status_code == 400

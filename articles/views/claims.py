@@ -8,7 +8,7 @@ again, validates and records who and when; these views only translate forms to i
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Q
 from django.http import (
     HttpRequest,
@@ -241,7 +241,7 @@ def _int(request: HttpRequest, name: str) -> int:
     try:
         return int(request.POST.get(name, ""))
     except ValueError as error:
-        raise PermissionDenied(f"Malformed request: {name} is not a number.") from error
+        raise BadRequest(f"Malformed request: {name} is not a number.") from error
 
 
 def _render_page(request, claim: Claim, *, form, conflict=None, status: int = 200):
