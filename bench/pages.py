@@ -43,9 +43,12 @@ def main() -> None:
     import django
 
     django.setup()
-    results = {"setup": add_claims(args.per_article, args.share)}
-    results["pages"] = measure_pages(args.requests, rare=args.rare, common=args.common)
-    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    out = Path(args.out)
+    results = {"setup": add_claims(args.per_article, args.share), "pages": {}}
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    # Written after every page, so that a stopped run keeps the pages it measured.
+    for _ in measure_pages(results["pages"], args.requests, rare=args.rare, common=args.common):
+        out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
 def add_claims(per_article: int, share: float) -> dict:
@@ -161,7 +164,8 @@ def _start(match: re.Match) -> int:
     return match.start()
 
 
-def measure_pages(requests: int, *, rare: str, common: str) -> dict:
+def measure_pages(measured: dict, requests: int, *, rare: str, common: str):
+    """Measure each page into `measured`, yielding after each one."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
@@ -202,7 +206,6 @@ def measure_pages(requests: int, *, rare: str, common: str) -> dict:
         "admin: sources": "/admin/articles/source/",
         "admin: duplicate candidates": "/admin/articles/duplicatecandidate/",
     }
-    measured: dict = {}
     if not search:
         measured["search (rare term)"] = measured["search (common term)"] = {
             "available": False,
@@ -237,7 +240,7 @@ def measure_pages(requests: int, *, rare: str, common: str) -> dict:
             f"({measured[name]['median_cpu_ms']:.1f} ms CPU)\n"
         )
         sys.stdout.flush()
-    return measured
+        yield name
 
 
 if __name__ == "__main__":
