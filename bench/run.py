@@ -70,6 +70,7 @@ ADMIN_OF = {
 
 
 def main() -> None:
+    global RESULTS  # one run, one results file
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--keep", help="Work in this folder and keep it (corpus, database).")
@@ -80,7 +81,11 @@ def main() -> None:
         help="Fill the desk with bulk inserts (bench/bulk_load.py) instead of importing it: "
         "only dedupe --rebuild and the pages are measured.",
     )
+    parser.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"Results file (default {RESULTS})."
+    )
     args = parser.parse_args()
+    RESULTS = args.results
     if args.keep:
         work = Path(args.keep)
         work.mkdir(parents=True, exist_ok=True)
