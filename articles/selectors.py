@@ -463,3 +463,28 @@ def _article_status_activity(limit: int) -> list[Activity]:
         )
         for record in records
     ]
+
+
+def history_entries(instance, *, fields: list[str], limit: int = 30) -> list[dict]:
+    """An object's history, newest first: when, who, what kind of change and why, and for
+    each of `fields` that changed, its old and new value. One query (the records, with
+    their users); consecutive records are compared in Python."""
+    records = list(
+        instance.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : limit + 1
+        ]
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, included_fields=fields)
+            changes = [(change.field, change.old, change.new) for change in delta.changes]
+        entries.append(
+            {
+                "record": newer,
+                "user": newer.history_user.get_username() if newer.history_user else "system",
+                "changes": changes,
+            }
+        )
+    return entries[:limit]

@@ -59,3 +59,19 @@ def test_a_body_corrected_in_the_admin_moves_its_appearances(superuser_client):
     assert appearance.anchor_status == AnchorStatus.MOVED
     assert corrected[appearance.start : appearance.end] == "430 soldiers"
     assert Appearance.objects.count() == 1
+
+
+def test_the_article_page_shows_who_changed_what(superuser_client, superuser):
+    article = ArticleFactory(body=BODY, title="<b>Bold</b> claims")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_data(superuser_client.get(url))
+    data["body"] = "CORRECTION: " + BODY
+    data["status"] = "reviewed"
+    assert superuser_client.post(url, data).status_code == 302
+
+    page = superuser_client.get(reverse("article-detail", args=[article.pk])).content.decode()
+    history = page[page.index('id="history-heading"') :]
+    assert f"— {superuser.get_username()}: changed" in history
+    assert "status: “new” → “reviewed”" in history
+    assert "body: “Officials said" in history and "→ “CORRECTION: Officials" in history
+    assert "<b>Bold</b>" not in page

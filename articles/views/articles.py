@@ -24,6 +24,7 @@ from articles.forms import AnnotationForm
 from articles.highlight import Span, highlight
 from articles.models import Appearance, Article, ClaimType, DuplicateCandidate
 from articles.querysets import ARTICLE_TEXT_FIELDS
+from articles.selectors import history_entries
 from articles.services.bulk import ARTICLES
 from articles.services.claims import annotate, dismiss_suggestion, dismissed_hashes, sentence_hash
 from articles.tables import ArticleTable, admiralty_cell, grade_label
@@ -32,6 +33,18 @@ from articles.views.lists import render_list
 
 # The suggested-claims panel lists at most this many sentences.
 SUGGESTIONS_SHOWN = 30
+# The article's history: the last changes and the fields they compare (long values, like
+# the body, are shortened on the page).
+HISTORY_SHOWN = 20
+HISTORY_FIELDS = [
+    "title",
+    "status",
+    "body",
+    "duplicate_of",
+    "source",
+    "upstream_source",
+    "published_at",
+]
 
 # The article page lists at most this many copies and this many duplicate pairs; a wire
 # story republished by hundreds of outlets must not make its page slow.
@@ -208,6 +221,7 @@ def _render_page(request: HttpRequest, pk: int, form: AnnotationForm, *, status:
         else [],
         "form": form,
         "can_annotate": can_annotate,
+        "history": history_entries(article, fields=HISTORY_FIELDS, limit=HISTORY_SHOWN),
     }
     return render(request, "articles/article_detail.html", context, status=status)
 

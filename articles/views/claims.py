@@ -32,7 +32,7 @@ from articles.models import (
     SuggestionDismissal,
 )
 from articles.querysets import latest_rating
-from articles.selectors import possibly_same_candidates
+from articles.selectors import history_entries, possibly_same_candidates
 from articles.services.bulk import CLAIMS
 from articles.services.claims import (
     EditConflict,
@@ -289,7 +289,7 @@ def _render_page(request, claim: Claim, *, form, conflict=None, status: int = 20
             }
             for link in links
         ],
-        "history": _history(claim),
+        "history": history_entries(claim, fields=HISTORY_FIELDS, limit=HISTORY_SHOWN),
         "form": form,
         "link_form": ClaimLinkForm(),
         "conflict": conflict,
@@ -298,29 +298,6 @@ def _render_page(request, claim: Claim, *, form, conflict=None, status: int = 20
         "can_link": request.user.has_perm("articles.add_claimlink"),
     }
     return render(request, "articles/claim_detail.html", context, status=status)
-
-
-def _history(claim: Claim) -> list[dict]:
-    """Newest first: who changed what, with the fields that changed (old → new)."""
-    records = list(
-        claim.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : HISTORY_SHOWN + 1
-        ]
-    )
-    entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
-            changes = [(c.field, c.old, c.new) for c in delta.changes]
-        entries.append(
-            {
-                "record": newer,
-                "user": newer.history_user.get_username() if newer.history_user else "system",
-                "changes": changes,
-            }
-        )
-    return entries[:HISTORY_SHOWN]
 
 
 def _conflict(form: ClaimEditForm, current: Claim) -> list[dict]:
