@@ -302,10 +302,9 @@ class _Store:
             .order_by("pk")
             .values_list("pk", "source_id", "duplicate_of")[:50]
         )
-        for pk, source_id, _ in copies:
-            if source_id == source.pk:
-                return Outcome(document.origin, PRESENT, article_id=pk)
-        canonical_id = (copies[0][2] or copies[0][0]) if copies else None
+        present, canonical_id = _copy_rule(copies, source.pk)
+        if present is not None:
+            return Outcome(document.origin, PRESENT, article_id=present)
         article, fp = _new_article(
             document,
             source=source,
@@ -335,6 +334,17 @@ class _Store:
         if source.pk not in self.boilerplate:
             self.boilerplate[source.pk] = frozenset(source.boilerplate or ())
         return self.boilerplate[source.pk]
+
+
+def _copy_rule(copies: list[tuple], source_id: int) -> tuple[int | None, int | None]:
+    """The one rule for a body already stored, given its first articles as `(pk,
+    source_id, duplicate_of)` in id order: from the same source it is present (that
+    article's id first); from another source the new article copies the first one's
+    canonical (the id second). Returns (present id, canonical id), either None."""
+    for pk, copy_source_id, _ in copies:
+        if copy_source_id == source_id:
+            return pk, None
+    return None, (copies[0][2] or copies[0][0]) if copies else None
 
 
 def _new_article(
@@ -442,10 +452,9 @@ class _Chunk:
         if url and (present := self._urls.get(url)):
             return Outcome(document.origin, PRESENT, article_id=present)
         copies = self._copies.get(digest, [])
-        for pk, source_id, _ in copies:
-            if source_id == source.pk:
-                return Outcome(document.origin, PRESENT, article_id=pk)
-        canonical_id = (copies[0][2] or copies[0][0]) if copies else None
+        present, canonical_id = _copy_rule(copies, source.pk)
+        if present is not None:
+            return Outcome(document.origin, PRESENT, article_id=present)
         article, fp = _new_article(
             document,
             source=source,
