@@ -129,6 +129,12 @@ def day_filter(field_name: str, *, until: bool = False) -> django_filters.DateFi
     )
 
 
+def tagged(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """Rows carrying the tag named `value`, however it is cased or spaced. Tag names are
+    unique regardless of case, so the join adds no repeated rows."""
+    return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Always bound: with no data at all it still applies the default (visible articles),
     where an unbound django-filter FilterSet would apply nothing."""
@@ -137,7 +143,7 @@ class ArticleFilter(django_filters.FilterSet):
     source = SourceFieldFilter(label="Source")
     status = django_filters.ChoiceFilter(choices=ArticleStatus.choices, empty_label="Any")
     language = django_filters.CharFilter(lookup_expr="iexact", label="Language")
-    tag = django_filters.CharFilter(field_name="tags__name", method="with_tag", label="Tag")
+    tag = django_filters.CharFilter(field_name="tags__name", method=tagged, label="Tag")
     published_from = day_filter("published_at")
     published_to = day_filter("published_at", until=True)
     imported_from = day_filter("imported_at")
@@ -151,10 +157,6 @@ class ArticleFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         super().__init__({} if data is None else data, *args, **kwargs)
-
-    def with_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Tag names are unique regardless of case, so the join adds no repeated rows.
-        return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
 
     def show_duplicates(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset if value else queryset.canonical()
@@ -315,7 +317,7 @@ class ClaimFilter(django_filters.FilterSet):
             )
         ],
     )
-    tag = django_filters.CharFilter(field_name="tags__name", method="with_tag", label="Tag")
+    tag = django_filters.CharFilter(field_name="tags__name", method=tagged, label="Tag")
     source = SourceFieldFilter(label="Appears in source", method="in_source")
     anchor = django_filters.ChoiceFilter(
         choices=[*AnchorStatus.choices, (UNANCHORED, "Fuzzy or orphaned")],
@@ -357,9 +359,6 @@ class ClaimFilter(django_filters.FilterSet):
         # No rated source reads as F (reliability cannot be judged), as on the claim.
         grades = ["", "F"] if grade == "F" else [grade]
         return queryset.filter(best_grade__in=grades, credibility=credibility)
-
-    def with_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(**{f"{name}__iexact": Tag.normalise(value)})
 
     def in_source(self, queryset: QuerySet, name: str, value: Source) -> QuerySet:
         return queryset.appearing_in(value)
