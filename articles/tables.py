@@ -10,8 +10,9 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django_tables2 import utils as tables_utils
 
 from articles.models import (
     Article,
@@ -26,27 +27,80 @@ PER_PAGE = 50
 UNTITLED = "(untitled)"
 
 
+def _remembered_signatures():
+    """django-tables2 inspects the signature of a cell's render method for every cell it
+    renders (`utils.call_with_appropriate` → `inspect.signature`: a fifth of a list page's
+    time at 50 rows). A function's signature never changes, so it is remembered per
+    function; a bound method's is computed on the first one seen (without `self`) and
+    shared by the others, which differ only in the instance they are bound to."""
+    inspect_signature = tables_utils.signature
+    known: dict = {}
+
+    def signature(fn):
+        key = getattr(fn, "__func__", fn)
+        if key not in known:
+            known[key] = inspect_signature(fn)
+        return known[key]
+
+    return signature
+
+
+tables_utils.signature = _remembered_signatures()
+
+
+class TimestampColumn(tables.Column):
+    """A date and time in the current time zone, as `2025-01-08 23:41`.
+
+    django-tables2's DateTimeColumn is a TemplateColumn: it compiles a template for every
+    cell it renders (a tenth of a list page's time at 50 rows); this formats directly."""
+
+    def render(self, value) -> str:
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+
+
+class ListTable(tables.Table):
+    """What every list's table shares: a fixed page size, and its rows rendered in Python."""
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        # Fixed page size: a `per_page` in the query string must not fetch the whole table.
+        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
+
+    def rows_html(self) -> SafeString:
+        """The page's `<tr>` rows, each cell escaped unless its renderer marked it safe
+        (what the template's `{{ cell }}` does).
+
+        Built here rather than by two nested template loops, which cost a third of a list
+        page's time at 50 rows × 12 columns; the admin's changelist builds its rows in
+        Python too."""
+        rows = (
+            "".join(
+                f'<td class="col-{column.name}">{conditional_escape(cell)}</td>'
+                for column, cell in row.items()
+            )
+            for row in self.paginated_rows
+        )
+        return mark_safe("".join(f"<tr>{cells}</tr>\n" for cells in rows))
+
+
 def grade_label(grade: str | None) -> str:
     """`"B"` → `"B – Usually reliable"`; a source never rated reads "Unrated"."""
     return ReliabilityGrade(grade).label if grade else "Unrated"
 
 
-class ArticleTable(tables.Table):
+class ArticleTable(ListTable):
     # Rendered even when empty, so that every row links to its article.
     title = tables.Column(order_by=("title", "id"), empty_values=())
     source = tables.Column(order_by=("source__name", "id"))
-    published = tables.DateTimeColumn(
+    published = TimestampColumn(
         accessor="published_at",
         verbose_name="Published",
-        format="Y-m-d H:i",
         order_by=("published_at", "id"),
     )
     status = tables.Column(order_by=("status", "id"))
     language = tables.Column(orderable=False)
-    imported = tables.DateTimeColumn(
+    imported = TimestampColumn(
         accessor="imported_at",
         verbose_name="Imported",
-        format="Y-m-d H:i",
         order_by=("imported_at", "id"),
     )
 
@@ -56,10 +110,6 @@ class ArticleTable(tables.Table):
         sequence = ("title", "source", "published", "status", "language", "imported")
         order_by = "-published"
         empty_text = "No articles match these filters."
-
-    def paginate(self, *args, per_page=None, **kwargs):
-        # Fixed page size: a `per_page` in the query string must not fetch the whole table.
-        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
 
     def render_title(self, record: Article, value: str) -> SafeString:
         cell = format_html(
@@ -88,7 +138,7 @@ class ArticleTable(tables.Table):
         )
 
 
-class DuplicateTable(tables.Table):
+class DuplicateTable(ListTable):
     """The review queue: most similar pairs first."""
 
     first = tables.Column(accessor="article_a", verbose_name="Article", order_by=("article_a",))
@@ -97,9 +147,7 @@ class DuplicateTable(tables.Table):
     containment = tables.Column(verbose_name="Containment", order_by=("containment", "id"))
     status = tables.Column(order_by=("status", "id"))
     proposal = tables.Column(verbose_name="Proposal", orderable=False)
-    found = tables.DateTimeColumn(
-        accessor="created_at", verbose_name="Found", format="Y-m-d H:i", order_by=("created_at",)
-    )
+    found = TimestampColumn(accessor="created_at", verbose_name="Found", order_by=("created_at",))
     review = tables.Column(accessor="pk", verbose_name="", orderable=False)
 
     class Meta:
@@ -117,9 +165,6 @@ class DuplicateTable(tables.Table):
         )
         order_by = "-similarity"
         empty_text = "No pairs match these filters."
-
-    def paginate(self, *args, per_page=None, **kwargs):
-        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
 
     def render_first(self, record: DuplicateCandidate) -> SafeString:
         return _article_cell(record.article_a, record.grade_a)
@@ -165,7 +210,7 @@ def track_record_text(flagged: int, claims: int) -> str:
     return f"{flagged / claims:.0%} ({flagged} of {claims})"
 
 
-class SourceTable(tables.Table):
+class SourceTable(ListTable):
     """The source list. Rows come from `Source.objects.for_list()`: the latest rating and
     the track record are annotations, the domains a prefetch, so a page runs no query
     per row. By grade or by last rating, sources never rated sort last either way."""
@@ -204,9 +249,6 @@ class SourceTable(tables.Table):
         )
         order_by = "name"
         empty_text = "No sources match these filters."
-
-    def paginate(self, *args, per_page=None, **kwargs):
-        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
 
     def render_name(self, record: Source, value: str) -> SafeString:
         return format_html('<a href="{}">{}</a>', reverse("source-detail", args=[record.pk]), value)
@@ -258,7 +300,7 @@ def admiralty_cell(grade: str, credibility: int) -> SafeString:
     )
 
 
-class ClaimTable(tables.Table):
+class ClaimTable(ListTable):
     """The claim list. Rows come from `Claim.objects.for_list()`: counts, independent
     sources and the best grade are stored on the claim; tags and claimants are two
     prefetches per page, so a page runs no query per row."""
@@ -279,8 +321,8 @@ class ClaimTable(tables.Table):
     )
     admiralty = tables.Column(accessor="pk", verbose_name="Admiralty code")
     tags = tables.Column(accessor="pk", verbose_name="Tags", orderable=False)
-    updated = tables.DateTimeColumn(
-        accessor="updated_at", verbose_name="Updated", format="Y-m-d H:i", order_by=("updated_at",)
+    updated = TimestampColumn(
+        accessor="updated_at", verbose_name="Updated", order_by=("updated_at",)
     )
 
     class Meta:
@@ -301,9 +343,6 @@ class ClaimTable(tables.Table):
         )
         order_by = "-updated"
         empty_text = "No claims match these filters."
-
-    def paginate(self, *args, per_page=None, **kwargs):
-        return super().paginate(*args, per_page=PER_PAGE, **kwargs)
 
     def render_text(self, record: Claim, value: str) -> SafeString:
         return format_html('<a href="{}">{}</a>', reverse("claim-detail", args=[record.pk]), value)

@@ -2,11 +2,12 @@
 autocompletion behind the list's source filter."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -578,3 +579,23 @@ def test_users_without_view_permission_get_no_articles_entry(no_role_client):
     html = no_role_client.get(reverse("dashboard")).content.decode()
 
     assert f'href="{LIST}"' not in html
+
+
+@override_settings(TIME_ZONE="Europe/Kyiv")
+def test_list_shows_times_in_the_desk_time_zone_and_a_dash_when_undated(viewer_client):
+    """Timestamps are rendered by the list's own column (not a template per cell): local
+    time, minute precision; an article without a publication date shows "—"."""
+    ArticleFactory(
+        title="Dated",
+        published_at=datetime(2025, 3, 12, 22, 30, tzinfo=UTC),
+        imported_at=datetime(2025, 3, 13, 6, 5, tzinfo=UTC),
+    )
+    ArticleFactory(title="Undated", published_at=None)
+
+    html = viewer_client.get(LIST).content.decode()
+
+    dated = re.search(r"<tr>.*?Dated.*?</tr>", html, re.S).group()
+    assert '<td class="col-published">2025-03-13 00:30</td>' in dated
+    assert '<td class="col-imported">2025-03-13 08:05</td>' in dated
+    undated = re.search(r"<tr>.*?Undated.*?</tr>", html, re.S).group()
+    assert '<td class="col-published">—</td>' in undated
