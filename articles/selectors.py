@@ -105,6 +105,27 @@ def dashboard_counts() -> DashboardCounts:
     )
 
 
+def desk_version() -> tuple[int | None, ...]:
+    """Changes whenever the desk's contents change: the newest history record of each
+    model the dashboard counts (every service write records one, imports included), and
+    the newest duplicate pair (pairs are found in bulk, without history). One indexed
+    MAX per table; the dashboard keys its cached figures on it."""
+    newest = [
+        model.history.model.objects.aggregate(v=Max("history_id"))["v"]
+        for model in (
+            Source,
+            SourceRating,
+            Article,
+            DuplicateCandidate,
+            Claim,
+            Appearance,
+            ClaimLink,
+        )
+    ]
+    newest.append(DuplicateCandidate.objects.aggregate(v=Max("id"))["v"])
+    return tuple(newest)
+
+
 def _capped(queryset) -> int:
     return queryset.values("pk")[: QUEUE_COUNT_CAP + 1].count()
 

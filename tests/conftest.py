@@ -1,10 +1,18 @@
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from articles.roles import ANALYSTS, EDITORS, VIEWERS
 from tests.factories import UserFactory
 
 ROLES = {"viewer": VIEWERS, "analyst": ANALYSTS, "editor": EDITORS}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: the dashboard keys its figures on the newest
+    history ids, and a rolled-back test leaves the same ids to the next one."""
+    cache.clear()
 
 
 @pytest.fixture
