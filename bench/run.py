@@ -44,6 +44,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import RARE_TERM, make_html_corpus, make_text_corpus  # noqa: E402
+from bench.pages import FIGURES_COMPUTED  # noqa: E402
 
 HTML_PAGES = 200
 COMMON_TERM = "said"
@@ -475,6 +476,10 @@ def page_bars(pages: dict, others: dict, bar) -> None:
             bar(name, "not available", "", None)
             continue
         median, p95 = page["median_ms"], page["p95_ms"]
+        if name == FIGURES_COMPUTED:
+            measured = f"{median} / {p95} ms (CPU {page['median_cpu_ms']}), {page['queries']} q"
+            bar(name, measured, "reported: once per state of the desk, then kept", None)
+            continue
         if name.startswith("search (rare"):
             target, ok = f"median <= {SEARCH_RARE_MS} ms", median <= SEARCH_RARE_MS
         elif name.startswith("search (common"):
