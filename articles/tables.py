@@ -347,15 +347,6 @@ class ClaimTable(ListTable):
     def render_text(self, record: Claim, value: str) -> SafeString:
         return format_html('<a href="{}">{}</a>', reverse("claim-detail", args=[record.pk]), value)
 
-    def render_claim_type(self, record: Claim) -> str:
-        return record.get_claim_type_display()
-
-    def render_credibility(self, record: Claim) -> str:
-        return record.get_credibility_display()
-
-    def render_status(self, record: Claim) -> str:
-        return record.get_status_display()
-
     def render_claimants(self, record: Claim) -> str:
         names = list(dict.fromkeys(row.claimant for row in record.claimant_rows))
         return ", ".join(names) if names else "—"
