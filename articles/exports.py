@@ -694,7 +694,8 @@ DUPLICATE_FIELDS = [
 
 def source_list_records(queryset: QuerySet[Source]) -> Iterator[dict]:
     """One record per source of `queryset` (from `Source.objects.for_list()`, which
-    annotates the grade and the track record): two queries per chunk, with the domains."""
+    annotates the grade; the track record is stored on the source): two queries per
+    chunk, with the domains."""
     last = 0
     while True:
         chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:CHUNK])

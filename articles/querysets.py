@@ -84,53 +84,25 @@ class SourceQuerySet(models.QuerySet):
         username = f"rated_by__{get_user_model().USERNAME_FIELD}"
         return self.with_current_grade().annotate(last_rated_by=latest_rating(username))
 
-    def with_track_record(self) -> "SourceQuerySet":
-        """Annotate `n_articles` (all the source's articles, copies included), `n_claims`
-        (distinct claims appearing in them) and `n_flagged` (how many of those claims
-        `flagged_claim` flags). Correlated subqueries: computed for the rows fetched, not
-        by grouping the whole articles and appearances tables."""
-        from articles.models import Appearance, Article
-
-        articles = (
-            Article.objects.filter(source=OuterRef("pk"))
-            .order_by()
-            .values("source")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        appearances = (
-            Appearance.objects.filter(article__source=OuterRef("pk"))
-            .order_by()
-            .values("article__source")
-        )
-
-        def distinct_claims(rows) -> Coalesce:
-            return Coalesce(Subquery(rows.annotate(n=Count("claim", distinct=True)).values("n")), 0)
-
-        return self.annotate(
-            n_articles=Coalesce(Subquery(articles), 0),
-            n_claims=distinct_claims(appearances),
-            n_flagged=distinct_claims(appearances.filter(flagged_claim("claim"))),
-        )
-
     def for_list(self) -> "SourceQuerySet":
         """A row of the source list, in one query per page plus one for the page's
-        domains: the latest rating and the track record; not the notes or boilerplate."""
+        domains: the latest rating; not the notes or boilerplate. The track record
+        (`n_articles`, `n_claims`, `n_flagged`) is stored on the source."""
         from articles.models import SourceDomain
 
         return (
             self.defer("notes", "boilerplate")
             .with_last_rating()
-            .with_track_record()
             .prefetch_related(
                 Prefetch("domains", queryset=SourceDomain.objects.only("source_id", "domain"))
             )
         )
 
     def for_page(self) -> "SourceQuerySet":
-        """The source page's source: its track record, domains and aliases. Its ratings
-        are read separately, newest first; the newest is the current grade."""
-        return self.defer("boilerplate").with_track_record().prefetch_related("domains", "aliases")
+        """The source page's source (its track record is stored on it), domains and
+        aliases. Its ratings are read separately, newest first; the newest is the current
+        grade."""
+        return self.defer("boilerplate").prefetch_related("domains", "aliases")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -291,6 +263,37 @@ def flagged_claim(path: str = "") -> Q:
     claim_id = f"{path}_id" if path else "pk"
     flagged_grades = (Credibility.IMPROBABLE, Credibility.UNJUDGED)
     return Q(**{f"{prefix}credibility__in": flagged_grades}) | Q(_contradicted(claim_id))
+
+
+def track_record(source: str = "pk") -> dict[str, Coalesce]:
+    """The track-record figures of the source at `source` (an outer reference), as
+    expressions: `n_articles` (all its articles, copies included), `n_claims` (distinct
+    claims appearing in them) and `n_flagged` (how many of those `flagged_claim` flags).
+    Stored on the source by `services.claims.refresh_source_stats`; correlated subqueries,
+    so an UPDATE computes them for the rows it touches only."""
+    from articles.models import Appearance, Article
+
+    articles = (
+        Article.objects.filter(source=OuterRef(source))
+        .order_by()
+        .values("source")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    appearances = (
+        Appearance.objects.filter(article__source=OuterRef(source))
+        .order_by()
+        .values("article__source")
+    )
+
+    def distinct_claims(rows) -> Coalesce:
+        return Coalesce(Subquery(rows.annotate(n=Count("claim", distinct=True)).values("n")), 0)
+
+    return {
+        "n_articles": Coalesce(Subquery(articles), 0),
+        "n_claims": distinct_claims(appearances),
+        "n_flagged": distinct_claims(appearances.filter(flagged_claim("claim"))),
+    }
 
 
 def _contradicted(claim_id: str) -> Exists:

@@ -80,14 +80,16 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
         }
     ]
 
-    def add(model: str, pk: int, **fields: Any) -> None:
+    def add(model: str, pk: int, **fields: Any) -> dict[str, Any]:
         objects.append({"model": f"articles.{model}", "pk": pk, "fields": fields})
+        return fields
 
     source_pk: dict[str, int] = {}
+    source_fields: dict[str, dict[str, Any]] = {}
     domain_pk = alias_pk = 0
     for pk, source in enumerate(spec["sources"], start=1):
         source_pk[source["key"]] = pk
-        add(
+        source_fields[source["key"]] = add(
             "source",
             pk,
             name=source["name"],
@@ -241,4 +243,27 @@ def build_seed_fixture(spec_path: Path, seeds_dir: Path) -> list[dict[str, Any]]
             created_by=SEED_USER,
             created_at=rated_at,
         )
+
+    # Each source's stored track record, which `refresh_source_stats` would compute (a test
+    # checks they agree): its articles, the distinct claims in them, and those of the
+    # claims rated 5 or 6 or in a "contradicts" link.
+    contradicted = {
+        end
+        for link in spec.get("links", [])
+        if link["relation"] == "contradicts"
+        for end in (link["from"], link["to"])
+    }
+    flagged = {
+        claim["key"]
+        for claim in spec["claims"]
+        if claim["credibility"] in (5, 6) or claim["key"] in contradicted
+    }
+    claims_of: dict[str, set[str]] = {key: set() for key in source_fields}
+    for claim in spec["claims"]:
+        for appearance in claim["appearances"]:
+            claims_of[source_of[appearance["article"]]].add(claim["key"])
+    for key, fields in source_fields.items():
+        fields["n_articles"] = sum(article["source"] == key for article in spec["articles"])
+        fields["n_claims"] = len(claims_of[key])
+        fields["n_flagged"] = len(claims_of[key] & flagged)
     return objects

@@ -1,6 +1,7 @@
 """Writes to claims: annotating spans of articles, editing claims, linking and merging
-them, accepting and dismissing suggestions, re-anchoring appearances, and keeping each
-claim's stored figures (appearances, independent sources, best source grade) current.
+them, accepting and dismissing suggestions, re-anchoring appearances, and keeping the
+stored figures current: each claim's (appearances, independent sources, best source grade)
+and each source's track record (articles, claims, flagged claims).
 
 Not for reads (querysets.py, selectors.py) nor for finding suggestions (suggest.py, pure).
 Every public function checks the permission itself, validates before writing, writes in
@@ -27,10 +28,11 @@ from articles.models import (
     ClaimType,
     Credibility,
     LinkRelation,
+    Source,
     SuggestionDismissal,
     Tag,
 )
-from articles.querysets import independence_key, latest_rating
+from articles.querysets import independence_key, latest_rating, track_record
 
 MAX_CLAIM_TEXT = 2000
 MAX_TAGS = 30
@@ -77,6 +79,38 @@ def refresh_claim_stats(
         ),
         best_grade=Coalesce(Subquery(graded), Value("")),
     )
+
+
+def refresh_source_stats(
+    *,
+    sources: Iterable[int] | None = None,
+    claims: Iterable[int] | None = None,
+    articles: Iterable[int] | None = None,
+    only_articles: bool = False,
+) -> int:
+    """Recompute the stored track record (`n_articles`, `n_claims`, `n_flagged`, see
+    `querysets.track_record`) of the sources given, of the sources of the articles given,
+    and of the sources of the articles the claims given appear in. One UPDATE statement
+    whatever the number of sources; returns how many rows it touched.
+
+    Scopes are read when it runs: a caller that moves an article to another source, or
+    removes an appearance, passes the source (or article) it touched before the change
+    too. `only_articles` recounts `n_articles` alone, for imports: new articles carry no
+    appearances yet. Called by every service that adds or moves articles or appearances,
+    changes a credibility or a "contradicts" link."""
+    scope = Q(pk__in=[])
+    if sources is not None:
+        scope |= Q(pk__in=list(sources))
+    if articles is not None:
+        scope |= Q(pk__in=Article.objects.filter(pk__in=list(articles)).values("source"))
+    if claims is not None:
+        scope |= Q(
+            pk__in=Appearance.objects.filter(claim__in=list(claims)).values("article__source")
+        )
+    figures = track_record()
+    if only_articles:
+        figures = {"n_articles": figures["n_articles"]}
+    return Source.objects.filter(scope).update(**figures)
 
 
 def suggested_credibility(grades: Iterable[str | None]) -> int:
@@ -202,6 +236,7 @@ def annotate(
         )
         _save(appearance, by, "annotated")
         refresh_claim_stats(claims=[claim.pk])
+        refresh_source_stats(articles=[article.pk])
     return appearance
 
 
@@ -209,10 +244,11 @@ def remove_appearance(*, appearance: Appearance, by) -> None:
     """Unmark an appearance (the claim stays, and the history keeps the appearance)."""
     _require(by, "articles.delete_appearance", "You may not remove appearances.")
     with transaction.atomic():
-        claim_id = appearance.claim_id
+        claim_id, article_id = appearance.claim_id, appearance.article_id
         appearance._history_user = by
         appearance.delete()
         refresh_claim_stats(claims=[claim_id])
+        refresh_source_stats(articles=[article_id])
 
 
 # --- Editing --------------------------------------------------------------------------------
@@ -286,6 +322,9 @@ def update_claim(*, claim: Claim, version: int, by, **changes) -> Claim:
         _save(current, by, "edited")
         if tag_names is not None:
             _set_tags(current, tag_names, by)
+        if "credibility" in editor_changes:
+            # Rated 5 or 6, or no longer: the track record of its sources changes.
+            refresh_source_stats(claims=[current.pk])
     return current
 
 
@@ -319,6 +358,9 @@ def link_claims(*, from_claim: Claim, to_claim: Claim, relation: str, by, note: 
                 link.save()
         except IntegrityError as error:
             raise ValidationError("These claims are already linked that way.") from error
+        if relation in (LinkRelation.SAME_AS, LinkRelation.CONTRADICTS):
+            # A contradiction flags both claims; a merge moves appearances and links.
+            refresh_source_stats(claims=[keep.pk, other.pk])
     return keep
 
 

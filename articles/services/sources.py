@@ -21,7 +21,7 @@ from articles.models import (
     SourceDomain,
     SourceRating,
 )
-from articles.services.claims import refresh_claim_stats
+from articles.services.claims import refresh_claim_stats, refresh_source_stats
 
 UNKNOWN_SOURCE = "Unknown source"
 
@@ -128,6 +128,8 @@ def merge_sources(*, keep: Source, merge: list[Source], by=None) -> dict[str, in
         keep._change_reason = "merged " + ", ".join(source.name for source in merge)
         keep.save()
         refresh_claim_stats(sources=[keep.pk])
+        # The merged sources are gone; their articles and claims now count for `keep`.
+        refresh_source_stats(sources=[keep.pk])
     return moved
 
 
