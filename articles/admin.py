@@ -3,10 +3,16 @@
 Foreign keys to large tables use autocomplete (never a dropdown of all articles), each
 changelist selects its related rows in the same query, and history-tracked models show
 their history. Deleting is for superusers only: everyone else archives.
+
+The admin writes rows past the services, so wherever it adds, moves or deletes articles,
+appearances, claims or links it brings the stored figures up to date as they do: each
+claim's (`refresh_claim_stats`) and each source's track record (`refresh_source_stats`),
+for what the change touched before and after.
 """
 
 from django.contrib import admin
 from django.db import models
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
 from articles.forms import TagForm
@@ -17,6 +23,7 @@ from articles.models import (
     ClaimLink,
     DuplicateCandidate,
     ImportBatch,
+    LinkRelation,
     RatingProposal,
     ReliabilityGrade,
     SavedView,
@@ -27,9 +34,23 @@ from articles.models import (
     SuggestionDismissal,
     Tag,
 )
-from articles.services.claims import refresh_claim_stats
+from articles.services.claims import refresh_claim_stats, refresh_source_stats
 from articles.services.cleaning import update_body
 from articles.services.duplicates import dedupe_articles
+
+
+def _ends(appearances) -> tuple[set[int], set[int]]:
+    """The claims of `appearances` (a queryset) and the sources of their articles."""
+    rows = list(appearances.values_list("claim", "article__source"))
+    return {claim for claim, _ in rows}, {source for _, source in rows}
+
+
+def _partners(claims) -> set[int]:
+    """Claims with a "contradicts" link to or from one of `claims` (ids or a queryset)."""
+    links = ClaimLink.objects.filter(relation=LinkRelation.CONTRADICTS).filter(
+        Q(from_claim__in=claims) | Q(to_claim__in=claims)
+    )
+    return {end for pair in links.values_list("from_claim", "to_claim") for end in pair}
 
 
 class SuperuserDeleteMixin:
@@ -229,6 +250,27 @@ class ArticleAdmin(NewsdeskHistoryAdmin):
         if change and {"upstream_source", "duplicate_of", "source"} & set(form.changed_data):
             refresh_claim_stats(articles=[obj.pk])
 
+    def save_related(self, request, form, formsets, change):
+        """After the inline appearances: their claims before and after, and the source the
+        article had when the form was loaded as well as its new one."""
+        claims_before, _ = _ends(Appearance.objects.filter(article=form.instance))
+        super().save_related(request, form, formsets, change)
+        claims_after, _ = _ends(Appearance.objects.filter(article=form.instance))
+        refresh_claim_stats(claims=claims_before | claims_after)
+        # On a change form, `initial` is the article as loaded: its source before the edit.
+        before = form.initial.get("source") if change else None
+        refresh_source_stats(sources={before, form.instance.source_id} - {None})
+
+    def delete_model(self, request, obj):
+        source_id = obj.source_id
+        super().delete_model(request, obj)
+        refresh_source_stats(sources=[source_id])
+
+    def delete_queryset(self, request, queryset):
+        sources = set(queryset.values_list("source", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_source_stats(sources=sources)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
@@ -297,6 +339,32 @@ class ClaimAdmin(NewsdeskHistoryAdmin):
     ]
     inlines = [AppearanceInline]
 
+    def save_related(self, request, form, formsets, change):
+        """After the inline appearances, and so after a change of credibility too: the
+        claim's figures, and the track record of the sources it appeared in before and
+        appears in now."""
+        _, sources_before = _ends(Appearance.objects.filter(claim=form.instance))
+        super().save_related(request, form, formsets, change)
+        refresh_claim_stats(claims=[form.instance.pk])
+        refresh_source_stats(sources=sources_before, claims=[form.instance.pk])
+
+    def delete_model(self, request, obj):
+        touched = self._touched_by_deleting([obj.pk])
+        super().delete_model(request, obj)
+        refresh_source_stats(**touched)
+
+    def delete_queryset(self, request, queryset):
+        touched = self._touched_by_deleting(list(queryset.values_list("pk", flat=True)))
+        super().delete_queryset(request, queryset)
+        refresh_source_stats(**touched)
+
+    @staticmethod
+    def _touched_by_deleting(ids: list[int]) -> dict[str, set[int]]:
+        """Deleting claims deletes their appearances and links: their sources lose them,
+        and a claim they contradicted may no longer be flagged."""
+        _, sources = _ends(Appearance.objects.filter(claim__in=ids))
+        return {"sources": sources, "claims": _partners(ids) - set(ids)}
+
 
 @admin.register(Appearance)
 class AppearanceAdmin(NewsdeskHistoryAdmin):
@@ -306,6 +374,25 @@ class AppearanceAdmin(NewsdeskHistoryAdmin):
     search_fields = ["exact", "claimant", "claim__text"]
     autocomplete_fields = ["claim", "article", "created_by"]
 
+    def save_model(self, request, obj, form, change):
+        """The claim and article it had before count as touched as well as its new ones."""
+        claims, sources = _ends(Appearance.objects.filter(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+        refresh_claim_stats(claims=claims | {obj.claim_id})
+        refresh_source_stats(sources=sources, articles=[obj.article_id])
+
+    def delete_model(self, request, obj):
+        claims, sources = _ends(Appearance.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        refresh_claim_stats(claims=claims)
+        refresh_source_stats(sources=sources)
+
+    def delete_queryset(self, request, queryset):
+        claims, sources = _ends(queryset)
+        super().delete_queryset(request, queryset)
+        refresh_claim_stats(claims=claims)
+        refresh_source_stats(sources=sources)
+
 
 @admin.register(ClaimLink)
 class ClaimLinkAdmin(NewsdeskHistoryAdmin):
@@ -314,6 +401,23 @@ class ClaimLinkAdmin(NewsdeskHistoryAdmin):
     list_select_related = ["from_claim", "to_claim", "created_by"]
     search_fields = ["from_claim__text", "to_claim__text"]
     autocomplete_fields = ["from_claim", "to_claim", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        """A "contradicts" link flags both its claims: the sources of the claims it joined
+        before and joins now."""
+        before = ClaimLink.objects.filter(pk=obj.pk).values_list("from_claim", "to_claim")
+        claims = {end for pair in before for end in pair}
+        super().save_model(request, obj, form, change)
+        refresh_source_stats(claims=claims | {obj.from_claim_id, obj.to_claim_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_source_stats(claims=[obj.from_claim_id, obj.to_claim_id])
+
+    def delete_queryset(self, request, queryset):
+        claims = {end for pair in queryset.values_list("from_claim", "to_claim") for end in pair}
+        super().delete_queryset(request, queryset)
+        refresh_source_stats(claims=claims)
 
 
 @admin.register(Tag)

@@ -39,6 +39,7 @@ from tests.factories import (
     ClaimLinkFactory,
     SourceFactory,
 )
+from tests.test_admin_article_edit import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -298,6 +299,30 @@ def test_an_import_counts_the_new_articles_of_each_source():
     assert_current()
 
 
+# --- The admin ------------------------------------------------------------------------------
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:articles_{model._meta.model_name}_{view}", args=args)
+
+
+def post_change(client, obj, **changes) -> None:
+    url = admin_url(type(obj), "change", obj.pk)
+    data = change_form_data(client.get(url)) | changes
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+
+def post_delete(client, obj) -> None:
+    response = client.post(admin_url(type(obj), "delete", obj.pk), {"post": "yes"})
+    assert response.status_code == 302
+
+
+def delete_selected(client, model, objs) -> None:
+    data = {"action": "delete_selected", "_selected_action": [o.pk for o in objs], "post": "yes"}
+    assert client.post(admin_url(model, "changelist"), data).status_code == 302
+
+
 @pytest.fixture
 def marked(two_sources, editor):
     """A flagged claim in each source's first article, and a plain one in the wire's."""
@@ -306,6 +331,115 @@ def marked(two_sources, editor):
     mark(first_article(blog), "soldiers", by=editor, claim=flagged.claim)
     plain = mark(first_article(wire), "border", by=editor, text="Plain", credibility=2)
     return wire, blog, flagged, plain
+
+
+def test_moving_an_article_to_another_source_in_the_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+
+    post_change(superuser_client, first_article(wire), source=blog.pk)
+
+    assert (figures(wire), figures(blog)) == ((1, 0, 0), (3, 2, 1))
+    assert_current()
+
+
+def test_an_inline_appearance_moved_to_another_claim_in_the_article_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+    article = first_article(blog)
+    url = admin_url(Article, "change", article.pk)
+    data = change_form_data(superuser_client.get(url))
+    (field,) = [name for name, value in data.items() if name.endswith("-claim")]
+    data[field] = plain.claim_id
+
+    assert superuser_client.post(url, data).status_code == 302
+
+    assert Claim.objects.get(pk=plain.claim_id).n_appearances == 2
+    assert Claim.objects.get(pk=flagged.claim_id).n_appearances == 1
+    assert figures(blog) == (2, 1, 0)
+    assert_current()
+
+
+def test_deleting_articles_in_the_admin(superuser_client, marked):
+    wire, blog, *_ = marked
+
+    post_delete(superuser_client, second_article(blog))
+    assert figures(blog) == (1, 1, 1)
+    delete_selected(superuser_client, Article, [second_article(wire)])
+    assert figures(wire) == (1, 2, 1)
+    assert_current()
+
+
+def test_a_credibility_changed_in_the_claim_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+
+    post_change(superuser_client, plain.claim, credibility=Credibility.UNJUDGED)
+
+    assert figures(wire) == (2, 2, 2)
+    assert_current()
+
+
+def test_deleting_claims_in_the_admin_uncounts_them_and_their_contradictions(
+    superuser_client, marked, editor
+):
+    wire, blog, flagged, plain = marked
+    other = mark(first_article(blog), "border", by=editor, text="Other", credibility=2).claim
+    link_claims(from_claim=other, to_claim=plain.claim, relation="contradicts", by=editor)
+    assert figures(blog) == (2, 2, 2)
+
+    post_delete(superuser_client, plain.claim)
+    assert (figures(wire), figures(blog)) == ((2, 1, 1), (2, 2, 1))
+    delete_selected(superuser_client, Claim, [flagged.claim])
+    assert (figures(wire), figures(blog)) == ((2, 0, 0), (2, 1, 0))
+    assert_current()
+
+
+def test_an_appearance_moved_to_another_article_in_the_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+
+    post_change(superuser_client, plain, article=first_article(blog).pk)
+
+    assert (figures(wire), figures(blog)) == ((2, 1, 1), (2, 2, 1))
+    assert Claim.objects.get(pk=plain.claim_id).n_appearances == 1
+    assert_current()
+
+
+def test_deleting_appearances_in_the_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+
+    post_delete(superuser_client, plain)
+    assert figures(wire) == (2, 1, 1)
+    delete_selected(superuser_client, Appearance, [flagged])
+    assert figures(wire) == (2, 0, 0)
+    assert Claim.objects.get(pk=flagged.claim_id).n_appearances == 1
+    assert_current()
+
+
+def test_links_added_changed_and_deleted_in_the_admin(superuser_client, marked):
+    wire, blog, flagged, plain = marked
+    blog_claim = ClaimFactory(credibility=2)
+    AppearanceFactory(article=first_article(blog), claim=blog_claim, start=0, end=9)
+    refresh_source_stats(sources=[blog.pk])
+
+    response = superuser_client.post(
+        admin_url(ClaimLink, "add"),
+        {"from_claim": plain.claim_id, "to_claim": blog_claim.pk, "relation": "contradicts"},
+    )
+    assert response.status_code == 302
+    assert (figures(wire), figures(blog)) == ((2, 2, 2), (2, 2, 2))
+
+    link = ClaimLink.objects.get()
+    post_change(superuser_client, link, relation=LinkRelation.REFINES)
+    assert (figures(wire), figures(blog)) == ((2, 2, 1), (2, 2, 1))
+
+    post_change(superuser_client, link, relation=LinkRelation.CONTRADICTS)
+    post_delete(superuser_client, link)
+    assert (figures(wire), figures(blog)) == ((2, 2, 1), (2, 2, 1))
+
+    link = ClaimLinkFactory(
+        from_claim=plain.claim, to_claim=blog_claim, relation=LinkRelation.CONTRADICTS
+    )
+    refresh_source_stats(claims=[plain.claim_id])
+    delete_selected(superuser_client, ClaimLink, [link])
+    assert_current()
 
 
 # --- The list, the page and the export read the stored figures ------------------------------
