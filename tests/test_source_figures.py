@@ -281,11 +281,6 @@ def test_bulk_status_changes_leave_the_figures_current(two_sources, editor):
     assert_current()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/services/imports.py does not call refresh_source_stats yet "
-    "(one line, owned by another change); remove this marker when it does",
-)
 def test_an_import_counts_the_new_articles_of_each_source():
     source = SourceFactory(name="Wire")
     ArticleFactory(source=source)

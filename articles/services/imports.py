@@ -33,6 +33,7 @@ from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
 from articles.ingest.worker import Prepared, prepare
 from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
+from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
 from articles.services.duplicates import DedupeReport, dedupe_articles
 from articles.services.sources import SourceResolver
@@ -168,6 +169,7 @@ def import_paths(
     if batch is not None:
         for touched in store.touched_sources():
             refresh_source_boilerplate(source=touched, batch=batch)
+        refresh_source_stats(sources=[s.pk for s in store.touched_sources()], only_articles=True)
         # After the boilerplate is settled: similarity is measured without it.
         report.dedupe = dedupe_articles(ids=store.new_ids)
         _mark_duplicates(report, batch)
