@@ -213,7 +213,8 @@ def track_record_text(flagged: int, claims: int) -> str:
 class SourceTable(ListTable):
     """The source list. Rows come from `Source.objects.for_list()`: the latest rating is
     an annotation, the track record is stored on the source (services.claims
-    .refresh_source_stats), the domains a prefetch, so a page runs no query per row. By grade or by last rating, sources never rated sort last either way."""
+    .refresh_source_stats), the domains a prefetch, so a page runs no query per row. By
+    grade or by last rating, sources never rated sort last either way."""
 
     name = tables.Column(order_by=("name",))
     domains = tables.Column(accessor="pk", verbose_name="Domains", orderable=False)
