@@ -75,6 +75,11 @@ class Source(models.Model):
         help_text="Line keys learned as this source's boilerplate (lines recurring across "
         "its articles); removed from bodies at import and by reclean.",
     )
+    boilerplate_learned_from = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="How many articles the source had when its boilerplate was last learned.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # The track record, stored: derived from the articles, appearances, credibilities and
     # contradictions (`querysets.track_record`), kept current by
@@ -93,7 +98,13 @@ class Source(models.Model):
     )
 
     history = HistoricalRecords(
-        excluded_fields=["boilerplate", "n_articles", "n_claims", "n_flagged"]
+        excluded_fields=[
+            "boilerplate",
+            "boilerplate_learned_from",
+            "n_articles",
+            "n_claims",
+            "n_flagged",
+        ]
     )
     objects = SourceQuerySet.as_manager()
 

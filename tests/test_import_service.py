@@ -215,6 +215,44 @@ def test_a_footer_recurring_across_a_sources_articles_is_learned_and_removed(tmp
         assert "convoys moving" in article.body
 
 
+def _bureau_files(folder, topics, footer):
+    folder.mkdir()
+    for topic in topics:
+        (folder / f"{topic}.txt").write_text(
+            f"Story about {topic}\n\n{_paragraphs(topic)}\n\n{footer}\n", "utf-8"
+        )
+    return folder
+
+
+def test_boilerplate_is_learned_again_once_the_source_has_grown_by_a_quarter(tmp_path):
+    """Re-learning reads up to LEARNING_SAMPLE bodies, so an import re-learns a source's
+    boilerplate only when the source grew by a quarter since the last learning. Lines
+    learned before are kept although the stored bodies no longer show them."""
+    old, new = "Kharkiv Bureau Wire · round-the-clock coverage", "Kharkiv Bureau · new footer"
+    folders = iter(tmp_path / name for name in "abc")
+
+    def bureau_import(topics, footer):
+        import_paths([_bureau_files(next(folders), topics, footer)], source="Kharkiv Bureau")
+        return Source.objects.get(name="Kharkiv Bureau")
+
+    source = bureau_import([f"old{n}" for n in range(8)], old)
+    assert source.boilerplate_learned_from == 8
+    learned = set(source.boilerplate)
+    assert len(learned) == 1
+
+    # One more article: 8 → 9 is less than a quarter, nothing is read again.
+    source = bureau_import(["new0"], new)
+    assert (source.boilerplate_learned_from, set(source.boilerplate)) == (8, learned)
+
+    # Eight more (8 → 17): learned again; the new footer, in 9 of the 17, is boilerplate
+    # now, and the old one is still (its eight articles no longer carry it).
+    source = bureau_import([f"new{n}" for n in range(1, 9)], new)
+    assert source.boilerplate_learned_from == 17
+    assert learned < set(source.boilerplate) and len(source.boilerplate) == 2
+    assert new not in Article.objects.get(title="Story about new8").body
+    assert "convoys moving" in Article.objects.get(title="Story about new8").body
+
+
 def test_gzipped_html_imports_with_trafilatura_and_keeps_the_raw_page(tmp_path):
     page = (
         "<html lang='en'><head><title>Grain deal - Harbour Times</title>"
