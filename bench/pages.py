@@ -45,14 +45,14 @@ def main() -> None:
 
     django.setup()
     out = Path(args.out)
-    results = {"setup": add_claims(args.per_article, args.share), "pages": {}}
+    results = {"setup": add_claims(args.per_article, args.share, args.rare), "pages": {}}
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     # Written after every page, so that a stopped run keeps the pages it measured.
     for _ in measure_pages(results["pages"], args.requests, rare=args.rare, common=args.common):
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 
-def add_claims(per_article: int, share: float) -> dict:
+def add_claims(per_article: int, share: float, rare_term: str) -> dict:
     from django.contrib.auth import get_user_model
 
     from articles.models import (
@@ -93,7 +93,13 @@ def add_claims(per_article: int, share: float) -> dict:
         spans, new_claims = [], []
         for pk, body in batch:
             found = list(_SENTENCE.finditer(body))
-            for match in sorted(rng.sample(found, min(per_article, len(found))), key=_start):
+            chosen = rng.sample(found, min(per_article, len(found)))
+            # The rare search term is a claim too wherever it occurs, so the rare-term
+            # search finds articles and claims (the same kinds of hit) at every size.
+            rare = [m for m in found if rare_term in m.group() and m not in chosen]
+            if rare and not any(rare_term in m.group() for m in chosen):
+                chosen[0] = rare[0]
+            for match in sorted(chosen, key=_start):
                 start, end = match.start(), match.end()
                 while body[start].isspace():
                     start += 1
