@@ -111,6 +111,11 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# The dashboard keeps its figures here, keyed on the state of the desk (views/dashboard.py):
+# each process's memory by default; a shared cache (e.g. CACHE_URL=dbcache://newsdesk_cache
+# after `manage.py createcachetable`) lets several processes or hosts compute them once.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
