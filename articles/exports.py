@@ -27,6 +27,7 @@ from articles.models import (
     ClaimStatus,
     Credibility,
     DuplicateCandidate,
+    ImportBatch,
     Source,
     Tag,
 )
@@ -766,3 +767,45 @@ def duplicate_records(queryset: QuerySet[DuplicateCandidate]) -> Iterator[dict]:
                 "found_at": row["created_at"].isoformat(),
             }
         last = chunk[-1]["id"]
+
+
+BATCH_FIELDS = [
+    "id",
+    "started_at",
+    "finished_at",
+    "started_by",
+    "via",
+    "description",
+    "imported",
+    "already_present",
+    "duplicates",
+    "failed",
+    "problems",
+]
+
+
+def batch_records(queryset: QuerySet[ImportBatch]) -> Iterator[dict]:
+    """One record per import batch of `queryset`, with its per-file problems: one query
+    per chunk."""
+    last = 0
+    while True:
+        chunk = list(
+            queryset.select_related("started_by").filter(pk__gt=last).order_by("pk")[:CHUNK]
+        )
+        if not chunk:
+            return
+        for batch in chunk:
+            yield {
+                "id": batch.pk,
+                "started_at": batch.started_at.isoformat(),
+                "finished_at": batch.finished_at.isoformat() if batch.finished_at else "",
+                "started_by": batch.started_by.get_username() if batch.started_by else "",
+                "via": batch.via,
+                "description": batch.description,
+                "imported": batch.imported_count,
+                "already_present": batch.skipped_count,
+                "duplicates": batch.duplicate_count,
+                "failed": batch.failed_count,
+                "problems": batch.problems,
+            }
+        last = chunk[-1].pk

@@ -28,6 +28,8 @@ from articles.models import (
     Credibility,
     DuplicateCandidate,
     DuplicateStatus,
+    ImportBatch,
+    ImportVia,
     Proposal,
     ReliabilityGrade,
     Source,
@@ -388,3 +390,38 @@ class ClaimFilter(django_filters.FilterSet):
         if value or self.form.cleaned_data.get("status") == ClaimStatus.ARCHIVED:
             return queryset
         return queryset.exclude(status=ClaimStatus.ARCHIVED)
+
+
+BATCH_OUTCOMES = {"failed": "Some input failed", "clean": "Nothing failed"}
+
+
+class ImportBatchFilter(django_filters.FilterSet):
+    """The import batches' filters: how and by whom a batch was started, when, what it was
+    given, and whether any of its input failed."""
+
+    via = django_filters.ChoiceFilter(
+        choices=ImportVia.choices, empty_label="Command or upload", label="Started from"
+    )
+    started_by = django_filters.CharFilter(
+        field_name="started_by__username", lookup_expr="iexact", label="Started by (username)"
+    )
+    outcome = django_filters.ChoiceFilter(
+        choices=list(BATCH_OUTCOMES.items()),
+        method="with_outcome",
+        empty_label="Any outcome",
+        label="Outcome",
+    )
+    description = django_filters.CharFilter(
+        lookup_expr="icontains", label="Files or options contain"
+    )
+    started_from = day_filter("started_at")
+    started_to = day_filter("started_at", until=True)
+
+    class Meta:
+        model = ImportBatch
+        fields: list[str] = []
+
+    def with_outcome(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "failed":
+            return queryset.filter(failed_count__gt=0)
+        return queryset.filter(failed_count=0)

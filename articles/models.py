@@ -760,6 +760,7 @@ class SavedList(models.TextChoices):
     CLAIMS = "claim-list", "Claims"
     SOURCES = "source-list", "Sources"
     DUPLICATES = "duplicate-list", "Duplicate pairs"
+    IMPORT_BATCHES = "import-batch-list", "Import batches"
 
 
 class SavedView(models.Model):

@@ -19,6 +19,7 @@ from articles.models import (
     Claim,
     Credibility,
     DuplicateCandidate,
+    ImportBatch,
     ReliabilityGrade,
     Source,
 )
@@ -369,3 +370,58 @@ class ClaimTable(ListTable):
         if not tags:
             return "—"
         return format_html_join(" ", '<span class="tag">{}</span>', ((t.name,) for t in tags))
+
+
+class ImportBatchTable(ListTable):
+    """The import batches, newest first: who started each and how, what it was given, and
+    what became of its documents (the batch's page lists each failure)."""
+
+    batch = tables.Column(accessor="pk", verbose_name="Batch", order_by=("id",))
+    started = TimestampColumn(
+        accessor="started_at", verbose_name="Started", order_by=("started_at", "id")
+    )
+    started_by = tables.Column(
+        accessor="started_by__username", verbose_name="By", orderable=False, default="—"
+    )
+    via = tables.Column(verbose_name="From", order_by=("via", "id"))
+    description = tables.Column(verbose_name="Files or options", orderable=False)
+    imported = tables.Column(
+        accessor="imported_count", verbose_name="Imported", order_by=("imported_count", "id")
+    )
+    present = tables.Column(
+        accessor="skipped_count", verbose_name="Already present", order_by=("skipped_count", "id")
+    )
+    duplicates = tables.Column(
+        accessor="duplicate_count", verbose_name="Duplicates", order_by=("duplicate_count", "id")
+    )
+    failed = tables.Column(
+        accessor="failed_count", verbose_name="Failed", order_by=("failed_count", "id")
+    )
+    took = tables.Column(accessor="finished_at", verbose_name="Took", orderable=False)
+
+    class Meta:
+        model = ImportBatch
+        fields = ()
+        sequence = (
+            "batch",
+            "started",
+            "started_by",
+            "via",
+            "description",
+            "imported",
+            "present",
+            "duplicates",
+            "failed",
+            "took",
+        )
+        order_by = "-started"
+        empty_text = "No import batches match these filters."
+
+    def render_batch(self, value: int) -> SafeString:
+        return format_html('<a href="{}">#{}</a>', reverse("import-batch", args=[value]), value)
+
+    def render_took(self, record: ImportBatch) -> str:
+        return f"{(record.finished_at - record.started_at).total_seconds():.1f} s"
+
+    def render_failed(self, value: int) -> SafeString | int:
+        return format_html('<span class="flag">{}</span>', value) if value else value

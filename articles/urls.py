@@ -61,5 +61,7 @@ urlpatterns = [
     path("autocomplete/claims/", autocomplete.claims, name="claim-autocomplete"),
     path("import/", imports.import_page, name="import"),
     path("import/<int:pk>/", imports.batch_detail, name="import-batch"),
+    path("import/batches/", imports.batch_list, name="import-batch-list"),
+    path("import/batches/export/", list_exports.import_batch_export, name="import-batch-export"),
     path("search/", search.search_page, name="search"),
 ]

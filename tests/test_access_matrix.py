@@ -169,6 +169,8 @@ APP = {
     "claim-autocomplete": read(),
     "import": Expect(_by_rank("analyst", 200), _by_rank("analyst", 200), writes=True),
     "import-batch": read(args=lambda desk: [desk.batch.pk]),
+    "import-batch-list": read(),
+    "import-batch-export": read(),
     "search": read(),
     "login": everyone(200, 200),
     "logout": Expect(_by_rank("viewer", 405), _by_rank("viewer", 302)),

@@ -1,5 +1,6 @@
 """The import page: Analysts and Editors upload files into the same pipeline as the
-import_articles command, and see what became of each file and recent batches."""
+import_articles command, and see what became of each file and recent batches; the list of
+every import batch, and each batch's page."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
@@ -7,10 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from articles.filters import ImportBatchFilter
 from articles.forms import ImportForm
 from articles.models import ImportBatch
 from articles.services.imports import DEFAULT_LIMIT_MB, import_uploads
+from articles.tables import ImportBatchTable
 from articles.uploads import CappedUploadHandler
+from articles.views.lists import render_list
 
 RECENT_BATCHES = 10
 
@@ -45,6 +49,21 @@ def _import_page(request: HttpRequest, handler: CappedUploadHandler | None) -> H
     batches = ImportBatch.objects.select_related("started_by")[:RECENT_BATCHES]
     context = {"form": form, "report": report, "batches": batches, "limit_mb": _limit_mb()}
     return render(request, "articles/import.html", context)
+
+
+@permission_required("articles.view_importbatch", raise_exception=True)
+def batch_list(request: HttpRequest) -> HttpResponse:
+    # Per-file problems can be long: the list shows counts, the batch's page the problems.
+    batches = ImportBatch.objects.select_related("started_by").defer("problems")
+    return render_list(
+        request,
+        "articles/import_batch_list.html",
+        filterset=ImportBatchFilter(request.GET, queryset=batches),
+        table_class=ImportBatchTable,
+        list_url="import-batch-list",
+        caption="Import batches",
+        export_url="import-batch-export",
+    )
 
 
 @permission_required("articles.view_importbatch", raise_exception=True)

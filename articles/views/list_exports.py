@@ -1,14 +1,15 @@
-"""CSV exports of the article, source and duplicate lists as currently filtered (the claim
-list has its own, in more formats: views/claims.py). Streamed in primary-key chunks by
-`articles/exports.py`, every cell that a spreadsheet would run as a formula escaped."""
+"""CSV exports of the article, source, duplicate and import batch lists as currently
+filtered (the claim list has its own, in more formats: views/claims.py). Streamed in
+primary-key chunks by `articles/exports.py`, every cell that a spreadsheet would run as a
+formula escaped."""
 
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 
 from articles import exports
-from articles.filters import ArticleFilter, DuplicateFilter, SourceFilter
-from articles.models import Article, DuplicateCandidate, Source
+from articles.filters import ArticleFilter, DuplicateFilter, ImportBatchFilter, SourceFilter
+from articles.models import Article, DuplicateCandidate, ImportBatch, Source
 
 
 @permission_required("articles.view_article", raise_exception=True)
@@ -27,6 +28,12 @@ def source_export(request: HttpRequest) -> HttpResponse:
 def duplicate_export(request: HttpRequest) -> HttpResponse:
     filterset = DuplicateFilter(request.GET, queryset=DuplicateCandidate.objects.for_list())
     return _stream(filterset, "duplicates", exports.duplicate_records, exports.DUPLICATE_FIELDS)
+
+
+@permission_required("articles.view_importbatch", raise_exception=True)
+def import_batch_export(request: HttpRequest) -> HttpResponse:
+    filterset = ImportBatchFilter(request.GET, queryset=ImportBatch.objects.all())
+    return _stream(filterset, "import-batches", exports.batch_records, exports.BATCH_FIELDS)
 
 
 def _stream(filterset, name: str, records, fields: list[str]) -> HttpResponse:
