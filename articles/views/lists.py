@@ -6,13 +6,11 @@ the rows, a checkbox per row for the bulk actions."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_tables2 import CheckBoxColumn, LazyPaginator, RequestConfig
+from django_tables2 import LazyPaginator, RequestConfig
 
 from articles.models import SavedView
 from articles.services.saved_views import filter_query
-from articles.tables import PER_PAGE
-
-SELECT_COLUMN = "selected"
+from articles.tables import PER_PAGE, SELECTED, SelectColumn
 
 
 def render_list(
@@ -32,14 +30,10 @@ def render_list(
     rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     extra = {}
     if bulk is not None:
-        column = CheckBoxColumn(
-            accessor="pk",
-            attrs={
-                "th__input": {"data-select-all": "", "aria-label": "Select all rows on this page"},
-                "td__input": {"aria-label": "Select this row"},
-            },
-        )
-        extra = {"extra_columns": [(SELECT_COLUMN, column)], "sequence": (SELECT_COLUMN, "...")}
+        extra = {
+            "extra_columns": [(SELECTED, SelectColumn())],
+            "sequence": (SELECTED, "..."),
+        }
     table = table_class(rows, **extra)
     RequestConfig(
         request, paginate={"paginator_class": LazyPaginator, "per_page": PER_PAGE}
