@@ -29,6 +29,15 @@ WARM_UP = 3
 CLAIM_REUSE = 0.5
 RECENT_CLAIMS = 5000
 FIGURES_COMPUTED = "/ (figures computed)"
+# Each list and the Django admin changelist of the same model: measured in alternation,
+# request by request, so that both meet the same machine (a busy neighbour, a slower
+# minute) and the comparison is fair.
+ADMIN_OF = {
+    "/articles/": "admin: articles",
+    "/claims/": "admin: claims",
+    "/sources/": "admin: sources",
+    "/duplicates/": "admin: duplicate candidates",
+}
 
 
 def main() -> None:
@@ -222,38 +231,55 @@ def measure_pages(measured: dict, requests: int, *, rare: str, common: str):
             "available": False,
             "note": "no URL named 'search' in this checkout",
         }
+
+    def one(name: str, url: str) -> tuple[float, float, int, int]:
+        if name == FIGURES_COMPUTED:
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            cpu = (time.process_time() - started_cpu) * 1000
+        return elapsed, cpu, len(queries), response.status_code
+
+    paired = set(ADMIN_OF.values())
     for name, url in pages.items():
-        for _ in range(WARM_UP):
-            client.get(url)
-        times, cpu, counts, statuses = [], [], [], set()
+        if name in paired:
+            continue  # measured with its list
+        group = [(name, url)]
+        if name in ADMIN_OF:
+            group.append((ADMIN_OF[name], pages[ADMIN_OF[name]]))
+        for _, each_url in group:
+            for _ in range(WARM_UP):
+                client.get(each_url)
+        samples: dict[str, list] = {each: [] for each, _ in group}
         for _ in range(requests):
-            if name == FIGURES_COMPUTED:
-                cache.clear()
-            with CaptureQueriesContext(connection) as queries:
-                started, started_cpu = time.perf_counter(), time.process_time()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-            counts.append(len(queries))
-            statuses.add(response.status_code)
-        times.sort()
-        measured[name] = {
-            "url": url,
-            "status": sorted(statuses),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
-            # CPU time of this process (the SQLite queries run in it too): what the request
-            # costs, less sensitive than wall time to other processes on a busy machine.
-            "median_cpu_ms": round(statistics.median(cpu), 1),
-            "queries": max(counts),
-            "queries_min": min(counts),
-        }
-        sys.stdout.write(
-            f"  {name:<30} {measured[name]['median_ms']:>8.1f} ms median "
-            f"({measured[name]['median_cpu_ms']:.1f} ms CPU)\n"
-        )
-        sys.stdout.flush()
-        yield name
+            for each, each_url in group:
+                samples[each].append(one(each, each_url))
+        for each, each_url in group:
+            measured[each] = summary(each_url, samples[each])
+            sys.stdout.write(
+                f"  {each:<30} {measured[each]['median_ms']:>8.1f} ms median "
+                f"({measured[each]['median_cpu_ms']:.1f} ms CPU)\n"
+            )
+            sys.stdout.flush()
+            yield each
+
+
+def summary(url: str, samples: list[tuple[float, float, int, int]]) -> dict:
+    times = sorted(sample[0] for sample in samples)
+    counts = [sample[2] for sample in samples]
+    return {
+        "url": url,
+        "status": sorted({sample[3] for sample in samples}),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
+        # CPU time of this process (the SQLite queries run in it too): what the request
+        # costs, less sensitive than wall time to other processes on a busy machine.
+        "median_cpu_ms": round(statistics.median(sample[1] for sample in samples), 1),
+        "queries": max(counts),
+        "queries_min": min(counts),
+    }
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import RARE_TERM, make_html_corpus, make_text_corpus  # noqa: E402
-from bench.pages import FIGURES_COMPUTED  # noqa: E402
+from bench.pages import ADMIN_OF, FIGURES_COMPUTED  # noqa: E402
 
 HTML_PAGES = 200
 COMMON_TERM = "said"
@@ -62,12 +62,6 @@ FLAT_MAX = 1.25  # per-article cost of the last 10% over the first 10%
 MEMORY_MAX_MB = 1536
 PAGE_MEDIAN_MS, PAGE_P95_MS = 50, 150
 SEARCH_RARE_MS, SEARCH_COMMON_MS = 20, 150
-ADMIN_OF = {
-    "/articles/": "admin: articles",
-    "/claims/": "admin: claims",
-    "/sources/": "admin: sources",
-    "/duplicates/": "admin: duplicate candidates",
-}
 
 
 def main() -> None:
