@@ -794,3 +794,21 @@ class SavedView(models.Model):
 
         url = reverse(self.list_name)
         return f"{url}?{self.query}" if self.query else url
+
+
+class Preference(models.Model):
+    """A person's settings, kept across sessions and browsers. Copied into the session at
+    login (`articles.apps`), so pages read them without a query."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="preference",
+    )
+    shortcuts_off = models.BooleanField(
+        default=False, help_text="Single-key shortcuts (j/k/o, ?, /, the review keys) are off."
+    )
+
+    def __str__(self) -> str:
+        return f"Preferences of {self.user}"

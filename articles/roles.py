@@ -30,8 +30,10 @@ _MODELS = [
     "savedview",
 ]
 
-# Derived tables that no person reads or writes directly (the dedupe LSH index).
-INTERNAL_MODELS = frozenset({"fingerprintband"})
+# Tables outside the roles: derived ones no person reads or writes directly (the dedupe
+# LSH index), and each person's own settings, which only their owner changes, through
+# their own session (views/preferences.py), whatever their role.
+INTERNAL_MODELS = frozenset({"fingerprintband", "preference"})
 
 # A saved view is a person's own filters, not a write to the desk: every role keeps its
 # own (the views and the service only ever touch the signed-in user's).

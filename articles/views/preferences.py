@@ -1,6 +1,6 @@
-"""A person's settings for this browser session: for now, whether single-key shortcuts
-(j/k/o, ?, /, and the review page's keys) are on. base.html reads it into
-`<body data-shortcuts>`, which every shortcut script honours."""
+"""A person's settings: for now, whether single-key shortcuts (j/k/o, ?, /, and the review
+page's keys) are on. Kept for the user (services/preferences.py) and in the session,
+which base.html reads into `<body data-shortcuts>`; every shortcut script honours it."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -8,8 +8,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-# The session key; base.html reads it as `request.session.shortcuts_off`.
-SHORTCUTS_OFF = "shortcuts_off"
+from articles.services.preferences import set_shortcuts
 
 
 @login_required
@@ -17,7 +16,9 @@ SHORTCUTS_OFF = "shortcuts_off"
 def shortcuts_toggle(request: HttpRequest) -> HttpResponse:
     """Turn single-key shortcuts off (`enabled=0`) or on (`enabled=1`), then go back to
     `next` (a path on this site)."""
-    request.session[SHORTCUTS_OFF] = request.POST.get("enabled") == "0"
+    set_shortcuts(
+        user=request.user, session=request.session, enabled=request.POST.get("enabled") != "0"
+    )
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
