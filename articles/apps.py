@@ -9,5 +9,7 @@ class ArticlesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from articles.services.preferences import restore_preferences
+        from articles.tables import remember_render_signatures
 
         user_logged_in.connect(restore_preferences, dispatch_uid="newsdesk-preferences")
+        remember_render_signatures()

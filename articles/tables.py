@@ -34,13 +34,18 @@ SELECTED = "selected"
 UNTITLED = "(untitled)"
 
 
-def _remembered_signatures():
-    """django-tables2 inspects the signature of a cell's render method for every cell it
-    renders (`utils.call_with_appropriate` → `inspect.signature`: a fifth of a list page's
-    time at 50 rows). A function's signature never changes, so it is remembered per
-    function; a bound method's is computed on the first one seen (without `self`) and
-    shared by the others, which differ only in the instance they are bound to."""
+def remember_render_signatures() -> None:
+    """Make django-tables2 remember the signature of each cell's render method. Called once
+    at startup (`articles.apps`).
+
+    django-tables2 inspects it for every cell it renders (`utils.call_with_appropriate` →
+    `inspect.signature`: a fifth of a list page's time at 50 rows, before the lists' own
+    columns rendered from the record). A function's signature never changes, so it is
+    remembered per function; a bound method's is computed on the first one seen (without
+    `self`) and shared by the others, which differ only in the instance they are bound to."""
     inspect_signature = tables_utils.signature
+    if getattr(inspect_signature, "remembers", False):
+        return
     known: dict = {}
 
     def signature(fn):
@@ -49,10 +54,8 @@ def _remembered_signatures():
             known[key] = inspect_signature(fn)
         return known[key]
 
-    return signature
-
-
-tables_utils.signature = _remembered_signatures()
+    signature.remembers = True
+    tables_utils.signature = signature
 
 
 class SelectColumn(tables.Column):
