@@ -249,9 +249,8 @@ def measure_pages(measured: dict, requests: int, *, rare: str, common: str):
         group = [(name, url)]
         if name in ADMIN_OF:
             group.append((ADMIN_OF[name], pages[ADMIN_OF[name]]))
-        for _, each_url in group:
-            for _ in range(WARM_UP):
-                client.get(each_url)
+        for warm_url in (each_url for _, each_url in group for _ in range(WARM_UP)):
+            client.get(warm_url)
         samples: dict[str, list] = {each: [] for each, _ in group}
         for _ in range(requests):
             for each, each_url in group:

@@ -27,6 +27,11 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
+def row_of(html: str, batch_id: int) -> str:
+    """The list's `<tr>` of one batch."""
+    return re.search(rf"<tr>.*?/import/{batch_id}/.*?</tr>", html, re.S).group()
+
+
 def listed(client, **params) -> list[int]:
     """The batch ids on the list's first page, in order."""
     return [int(pk) for pk in BATCH_LINK.findall(client.get(LIST, params).content.decode())]
@@ -72,18 +77,18 @@ def test_lists_batches_newest_first_with_their_outcome(viewer_client, batches):
     assert listed(viewer_client) == [
         b.pk for b in (batches["running"], batches["command"], batches["upload"])
     ]
-    upload = re.search(rf"<tr>.*?/import/{batches['upload'].pk}/.*?</tr>", html, re.S).group()
+    upload = row_of(html, batches["upload"].pk)
     assert '<td class="col-started">2025-03-10 09:00</td>' in upload
     assert '<td class="col-started_by">ana</td>' in upload
     assert '<td class="col-via">Web upload</td>' in upload
     assert '<td class="col-imported">12</td>' in upload
     assert '<td class="col-failed"><span class="flag">1</span></td>' in upload
     assert '<td class="col-took">4.0 s</td>' in upload
-    command = re.search(rf"<tr>.*?/import/{batches['command'].pk}/.*?</tr>", html, re.S).group()
+    command = row_of(html, batches["command"].pk)
     assert '<td class="col-started_by">—</td>' in command  # a command run by nobody signed in
     assert '<td class="col-present">40</td>' in command
     assert '<td class="col-took">100.0 s</td>' in command
-    running = re.search(rf"<tr>.*?/import/{batches['running'].pk}/.*?</tr>", html, re.S).group()
+    running = row_of(html, batches["running"].pk)
     assert '<td class="col-took">—</td>' in running  # not finished
 
 
@@ -151,7 +156,7 @@ def test_a_real_import_is_listed_with_its_counts(viewer_client, tmp_path):
 
     html = viewer_client.get(LIST).content.decode()
 
-    row = re.search(rf"<tr>.*?/import/{report.batch_id}/.*?</tr>", html, re.S).group()
+    row = row_of(html, report.batch_id)
     assert '<td class="col-imported">1</td>' in row
     assert '<td class="col-failed"><span class="flag">1</span></td>' in row
 
