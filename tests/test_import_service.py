@@ -49,6 +49,19 @@ def test_the_seed_folder_imports_to_the_hand_cleaned_bodies(tmp_path):
     assert batch.finished_at is not None
 
 
+def test_each_imported_article_has_one_creation_record_by_the_importer():
+    user = UserFactory()
+    import_paths([SEEDS], by=user)
+
+    tracked = [field.attname for field in Article.history.model.tracked_fields]
+    for article in Article.objects.all():
+        (record,) = article.history.all()
+        assert (record.history_type, record.history_user) == ("+", user)
+        assert {name: getattr(record, name) for name in tracked} == {
+            name: getattr(article, name) for name in tracked
+        }
+
+
 def test_reimporting_the_same_files_creates_nothing():
     import_paths([SEEDS])
     again = import_paths([SEEDS])

@@ -36,6 +36,7 @@ from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, So
 from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
 from articles.services.duplicates import DedupeReport, dedupe_articles
+from articles.services.inserts import create_history, insert_returning_ids
 from articles.services.sources import SourceResolver
 
 DEFAULT_LIMIT_MB = 20
@@ -307,7 +308,7 @@ class _Store:
         present, canonical_id = _copy_rule(copies, source.pk)
         if present is not None:
             return Outcome(document.origin, PRESENT, article_id=present)
-        article, fp = _new_article(
+        values, fp = _new_article(
             document,
             source=source,
             url=url,
@@ -318,6 +319,8 @@ class _Store:
             sources=self.sources,
             batch=self.batch,
         )
+        article = Article(**values)
+        article._history_user = self.batch.started_by if self.batch else None
         article.save()
         self._touched[source.pk] = source
         self._bands += _band_rows(article.pk, fp)
@@ -360,9 +363,10 @@ def _new_article(
     canonical_id: int | None,
     sources: SourceResolver,
     batch: ImportBatch | None,
-) -> tuple[Article, Fingerprint]:
-    """The unsaved article of a document, and its fingerprint (computed again when the
-    source's learned boilerplate changed the body). One place for both ways of storing."""
+) -> tuple[dict, Fingerprint]:
+    """The new article's field values (by attname), and its fingerprint (computed again
+    when the source's learned boilerplate changed the body). One place for both ways of
+    storing."""
     if body != document.body:
         fp = fingerprint(body)
     upstream_source = None
@@ -370,27 +374,27 @@ def _new_article(
         _, upstream_name = find_upstream(document.upstream_attribution)
         if upstream_name:
             upstream_source = sources.resolve(name=upstream_name)
-    article = Article(
-        source=source,
-        title=document.title[:1000] or "(untitled)",
-        url=url,
-        origin=document.origin[:1000],
-        published_at=document.published_at,
-        byline=document.byline[:500],
-        language=document.language[:16],
-        upstream_attribution=document.upstream_attribution[:500],
-        upstream_source=upstream_source,
-        raw=document.raw,
-        body=body,
-        extractor=document.extractor,
-        content_hash=digest,
-        fingerprint=fp.to_bytes(),
-        fingerprint_scheme=SCHEME,
-        duplicate_of_id=canonical_id,
-        imported_at=timezone.now(),
-        import_batch=batch,
-    )
-    return article, fp
+    values = {
+        "source_id": source.pk,
+        "title": document.title[:1000] or "(untitled)",
+        "url": url,
+        "origin": document.origin[:1000],
+        "published_at": document.published_at,
+        "byline": document.byline[:500],
+        "language": document.language[:16],
+        "upstream_attribution": document.upstream_attribution[:500],
+        "upstream_source_id": upstream_source.pk if upstream_source else None,
+        "raw": document.raw,
+        "body": body,
+        "extractor": document.extractor,
+        "content_hash": digest,
+        "fingerprint": fp.to_bytes(),
+        "fingerprint_scheme": SCHEME,
+        "duplicate_of_id": canonical_id,
+        "imported_at": timezone.now(),
+        "import_batch_id": batch.pk if batch else None,
+    }
+    return values, fp
 
 
 class _Chunk:
@@ -408,7 +412,8 @@ class _Chunk:
         self.bands: list = []
         self._urls: dict[str, int] = {}
         self._copies: dict[str, list[tuple[int, int, int | None]]] = {}
-        self._queued: list[tuple[int, Article, Fingerprint]] = []  # (outcome index, ...)
+        # (outcome index, field values, source, fingerprint)
+        self._queued: list[tuple[int, dict, Source, Fingerprint]] = []
         self._queued_urls: set[str] = set()
         self._queued_hashes: set[str] = set()
 
@@ -457,7 +462,7 @@ class _Chunk:
         present, canonical_id = _copy_rule(copies, source.pk)
         if present is not None:
             return Outcome(document.origin, PRESENT, article_id=present)
-        article, fp = _new_article(
+        values, fp = _new_article(
             document,
             source=source,
             url=url,
@@ -468,7 +473,7 @@ class _Chunk:
             sources=self.owner.sources,
             batch=self.owner.batch,
         )
-        self._queued.append((index, article, fp))
+        self._queued.append((index, values, source, fp))
         if url:
             self._queued_urls.add(url)
         self._queued_hashes.add(digest)
@@ -478,18 +483,21 @@ class _Chunk:
         """Insert the queued articles and their history; fill in their outcomes."""
         if not self._queued:
             return
-        articles = Article.objects.bulk_create([article for _, article, _ in self._queued])
-        Article.history.bulk_history_create(articles)
-        for (index, _, fp), stored in zip(self._queued, articles, strict=True):
-            self.touched[stored.source_id] = stored.source
-            self.bands += _band_rows(stored.pk, fp)
-            self.new_ids.append(stored.pk)
-            if stored.url:
-                self._urls[stored.url] = stored.pk
-            copy = (stored.pk, stored.source_id, stored.duplicate_of_id)
-            self._add_copy(stored.content_hash, copy)
-            status = DUPLICATE if stored.duplicate_of_id else IMPORTED
-            outcomes[index] = replace(outcomes[index], status=status, article_id=stored.pk)
+        ids = insert_returning_ids(Article, [values for _, values, _, _ in self._queued])
+        batch = self.owner.batch
+        create_history(
+            Article, ids, user_id=batch.started_by_id if batch else None, when=timezone.now()
+        )
+        for (index, values, source, fp), pk in zip(self._queued, ids, strict=True):
+            self.touched[source.pk] = source
+            self.bands += _band_rows(pk, fp)
+            self.new_ids.append(pk)
+            if values["url"]:
+                self._urls[values["url"]] = pk
+            canonical_id = values["duplicate_of_id"]
+            self._add_copy(values["content_hash"], (pk, source.pk, canonical_id))
+            status = DUPLICATE if canonical_id else IMPORTED
+            outcomes[index] = replace(outcomes[index], status=status, article_id=pk)
         self._queued, self._queued_urls, self._queued_hashes = [], set(), set()
 
     def _add_copy(self, digest: str, copy: tuple[int, int, int | None]) -> None:

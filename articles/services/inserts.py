@@ -1,0 +1,71 @@
+"""Plain SQL for the import's hot path: many new rows of one model in a few statements.
+
+Django's `bulk_create` and django-simple-history's `bulk_history_create` build a model
+instance per row and compile every field of every row in Python: at import rates that was
+most of the time spent storing (py-spy, 4,000 articles: 1.3 ms an article in the two
+calls, of which SQLite itself took 0.3). These helpers write the same rows: every concrete
+field, prepared for the database by the field itself (`get_db_prep_save`), and one
+history record per new row with every tracked field copied by the database
+(`INSERT … SELECT`). No signals are sent, as with `bulk_create`.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from itertools import islice
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Model
+
+
+def insert_returning_ids(model: type[Model], rows: Sequence[dict]) -> list[int]:
+    """Insert `rows` (field attname → value; a missing field takes its default) and return
+    their new primary keys, in order."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(500, connection.ops.bulk_batch_size(fields, rows)))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            params = [
+                field.get_db_prep_save(
+                    row[field.attname] if field.attname in row else field.get_default(),
+                    connection,
+                )
+                for row in part
+                for field in fields
+            ]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "
+                f"{', '.join([one_row] * len(part))} RETURNING {quote(model._meta.pk.column)}",
+                params,
+            )
+            ids += [pk for (pk,) in cursor.fetchall()]
+    return ids
+
+
+def create_history(
+    model: type[Model], ids: Sequence[int], *, user_id: int | None, when: datetime
+) -> None:
+    """One "created" history record (django-simple-history) for each row of `ids`, as
+    `bulk_history_create` would write it, copied from the stored rows by the database."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history = model.history.model
+    quote = connection.ops.quote_name
+    copied = ", ".join(quote(field.column) for field in history.tracked_fields)
+    when = connection.ops.adapt_datetimefield_value(when)
+    pk = quote(model._meta.pk.column)
+    iterator = iter(ids)
+    with connection.cursor() as cursor:
+        while part := list(islice(iterator, 500)):
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({copied}, history_date, "
+                "history_change_reason, history_type, history_user_id) "
+                f"SELECT {copied}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {pk} IN ({', '.join(['%s'] * len(part))})",
+                [when, "", "+", user_id, *part],
+            )
