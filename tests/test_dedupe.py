@@ -359,6 +359,23 @@ def test_rebuild_is_idempotent_and_removes_what_no_longer_holds():
 
 
 @pytest.mark.django_db
+def test_checking_a_canonical_whose_body_changed_dissolves_its_group():
+    from articles.services.duplicates import store_fingerprints
+
+    canonical = _article(STORY, published_at=NOW - timedelta(hours=1))
+    copy = _article(_wrapped(STORY), published_at=NOW)
+    dedupe_articles(ids=[copy.pk])
+    assert _canonical_of(copy) == canonical.pk
+
+    Article.objects.filter(pk=canonical.pk).update(body=THIRD)
+    store_fingerprints([(canonical.pk, THIRD)])
+    report = dedupe_articles(ids=[canonical.pk])
+
+    assert report.removed == 1
+    assert _canonical_of(copy) == copy.pk and _canonical_of(canonical) == canonical.pk
+
+
+@pytest.mark.django_db
 def test_checking_one_article_costs_the_same_queries_in_a_small_and_a_larger_desk():
     def queries_for_one_new_article() -> int:
         article = _article(_copyedited(STORY) + f"\nUpdate {Article.objects.count()}.")

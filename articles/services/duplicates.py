@@ -22,8 +22,8 @@ from datetime import datetime
 from itertools import groupby, islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Min, Q
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -123,9 +123,11 @@ def dedupe_articles(*, ids: Iterable[int]) -> DedupeReport:
     pairs: set[tuple[int, int]] = set()
     for chunk in _chunks(ids, CHUNK):
         pairs |= _candidate_pairs(chunk, report)
-    _record(_verify(pairs, report), report, scope=set(ids))
-    touched = set(ids) | {article_id for pair in pairs for article_id in pair}
-    report.regrouped = _regroup(touched)
+    unlinked = _record(_verify(pairs, report), report, scope=set(ids))
+    # Only these can change group: an article with no pair, none removed and no group
+    # (most of a fresh import) stays alone.
+    touched = {article_id for pair in pairs | unlinked for article_id in pair}
+    report.regrouped = _regroup(touched | _grouped(ids))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -154,39 +156,47 @@ def rebuild(*, source: Source | None = None) -> DedupeReport:
 
 
 def _candidate_pairs(ids: list[int], report: DedupeReport) -> set[tuple[int, int]]:
-    """Pairs of these articles with any article sharing a band key or the exact body."""
-    keys: dict[int, list[int]] = defaultdict(list)
-    for key, article_id in FingerprintBand.objects.filter(article_id__in=ids).values_list(
-        "key", "article_id"
-    ):
-        keys[key].append(article_id)
-    buckets: dict[int, set[int]] = defaultdict(set)
-    for key_chunk in _chunks(list(keys), 5000):
-        for key, article_id in FingerprintBand.objects.filter(key__in=key_chunk).values_list(
-            "key", "article_id"
-        ):
-            buckets[key].add(article_id)
-    pairs = set()
-    for key, members in buckets.items():
-        if len(members) > MAX_BUCKET:
-            report.skipped_buckets += 1
-            continue
-        for article_id in keys[key]:
-            pairs |= {_pair(article_id, other) for other in members if other != article_id}
-    # Exact copies (same normalised body) pair with the first article of that body, however
-    # many there are: no bucket limit, and no quadratic number of pairs.
-    hashes = dict(
-        Article.objects.filter(pk__in=ids)
-        .exclude(content_hash="")
-        .values_list("pk", "content_hash")
-    )
-    firsts = dict(
-        Article.objects.filter(content_hash__in=set(hashes.values()))
-        .values("content_hash")
-        .annotate(first=Min("pk"))
-        .values_list("content_hash", "first")
-    )
-    pairs |= {_pair(pk, firsts[d]) for pk, d in hashes.items() if firsts[d] != pk}
+    """Pairs of these articles with any article sharing a band key or the exact body.
+
+    Plain SQL: the database finds the few keys another article shares (almost every key
+    is an article's own), so only those buckets come back to Python."""
+    quote = connection.ops.quote_name
+    band, key = quote(FingerprintBand._meta.db_table), quote("key")
+    article = quote(Article._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    buckets: dict[int, list[int]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {key}, COUNT(*) FROM {band} WHERE {key} IN "
+            f"(SELECT {key} FROM {band} WHERE article_id IN ({marks})) "
+            f"GROUP BY {key} HAVING COUNT(*) > 1",
+            ids,
+        )
+        shared = cursor.fetchall()
+        kept = [bucket for bucket, size in shared if size <= MAX_BUCKET]
+        report.skipped_buckets += len(shared) - len(kept)
+        for chunk in _chunks(kept, 500):
+            cursor.execute(
+                f"SELECT {key}, article_id FROM {band} WHERE {key} IN "
+                f"({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for bucket, article_id in cursor.fetchall():
+                buckets[bucket].append(article_id)
+        # Exact copies (same normalised body) pair with the first article of that body,
+        # however many there are: no bucket limit, and no quadratic number of pairs.
+        cursor.execute(
+            f"SELECT a.id, MIN(b.id) FROM {article} a JOIN {article} b "
+            f"ON b.content_hash = a.content_hash "
+            f"WHERE a.id IN ({marks}) AND a.content_hash <> '' GROUP BY a.id",
+            ids,
+        )
+        pairs = {_pair(pk, first) for pk, first in cursor.fetchall() if first != pk}
+    wanted = set(ids)
+    for members in buckets.values():
+        for article_id in members:
+            if article_id in wanted:
+                pairs |= {_pair(article_id, other) for other in members if other != article_id}
     return pairs
 
 
@@ -274,9 +284,11 @@ def _decided(pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return decided
 
 
-def _record(verified: list[_Verified], report: DedupeReport, *, scope: set[int] | None) -> None:
+def _record(
+    verified: list[_Verified], report: DedupeReport, *, scope: set[int] | None
+) -> set[tuple[int, int]]:
     """Store the verified pairs as automatic links or pending candidates, and delete the
-    machine's pairs touching `scope` (None: all) that did not verify again."""
+    machine's pairs touching `scope` (None: all) that did not verify again; return those."""
     wanted = {v.pair: v for v in verified if v.verdict != Verdict.DISTINCT}
     report.linked += sum(v.verdict == Verdict.LINK for v in wanted.values())
     report.review += sum(v.verdict == Verdict.REVIEW for v in wanted.values())
@@ -292,6 +304,7 @@ def _record(verified: list[_Verified], report: DedupeReport, *, scope: set[int] 
         # Every pair of the articles in scope was just considered: the machine's pairs
         # that did not come out again no longer hold.
         stale = [row.pk for pair, row in by_pair.items() if pair not in wanted]
+        unlinked = {pair for pair in by_pair if pair not in wanted}
         for chunk in _chunks(stale, 500):
             DuplicateCandidate.objects.filter(pk__in=chunk).delete()
         report.removed += len(stale)
@@ -325,6 +338,7 @@ def _record(verified: list[_Verified], report: DedupeReport, *, scope: set[int] 
                 row.save()
         # A pair decided meanwhile by a person (another process) wins: ignore_conflicts.
         DuplicateCandidate.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
+    return unlinked
 
 
 # --- Groups ---------------------------------------------------------------------------------
@@ -377,6 +391,22 @@ def _component(seeds: set[int]) -> tuple[set[int], list[tuple]]:
             )
         frontier = found - nodes
     return nodes, list(edges.values())
+
+
+def _grouped(ids: list[int]) -> set[int]:
+    """Those of `ids` that are in a group now: a duplicate, or the canonical of one."""
+    table = connection.ops.quote_name(Article._meta.db_table)
+    grouped: set[int] = set()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids, 500):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id FROM {table} WHERE id IN ({marks}) AND duplicate_of_id IS NOT NULL "
+                f"UNION SELECT duplicate_of_id FROM {table} WHERE duplicate_of_id IN ({marks})",
+                chunk + chunk,
+            )
+            grouped |= {pk for (pk,) in cursor.fetchall()}
+    return grouped
 
 
 def _rejected_among(nodes: set[int]) -> dict[int, set[int]]:
