@@ -105,9 +105,11 @@ class Fingerprint:
             raise ValueError(f"fingerprint has {len(values)} values, expected the current scheme")
         return cls(full=values[:NUM_PERM], lead=values[NUM_PERM:])
 
+    @cached_property
     def band_keys(self) -> list[int]:
         """One signed 64-bit key per band; full-text and opening bands never collide, and
-        an opening's keys do not depend on which paragraph it starts at."""
+        an opening's keys do not depend on which paragraph it starts at. Computed once,
+        and pickled with the fingerprint (an import worker computes them)."""
         keys = [_band_key(b"F", i, self.full[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
         for opening in self.lead.reshape(LEAD_PARAGRAPHS, LEAD_PERM):
             keys += [

@@ -359,3 +359,25 @@ def test_a_large_dry_run_with_worker_processes_stores_nothing(tmp_path):
 
     assert (report.imported, report.failed) == (POOL_THRESHOLD + 6, 0), report.problems
     assert not Article.objects.exists()
+
+
+def test_small_files_are_read_by_the_workers_and_larger_ones_streamed_here(tmp_path, monkeypatch):
+    # Under the threshold a file is read in a worker process, over it here: both kinds of
+    # document land, and both kinds of problem are reported with file and line.
+    monkeypatch.setattr("articles.services.imports.WORKER_READS_BYTES", 2000)
+    _many_text_files(tmp_path, POOL_THRESHOLD)
+    (tmp_path / "empty.txt").write_text("   \n", "utf-8")
+    records = [
+        json.dumps({"title": f"Wire {i}", "body": _paragraphs(f"wire {i}")}) for i in range(8)
+    ]
+    records.insert(3, "not json")
+    (tmp_path / "wire.jsonl").write_text("\n".join(records), "utf-8")
+    assert (tmp_path / "wire.jsonl").stat().st_size > 2000 > (tmp_path / "000.txt").stat().st_size
+
+    report = import_paths([tmp_path], workers=2)
+
+    assert (report.imported, report.failed) == (POOL_THRESHOLD + 8, 2), report.problems
+    reasons = {Path(o.origin).name: o.reason for o in report.problems}
+    assert "whitespace" in reasons["empty.txt"]
+    assert "malformed JSON" in reasons["wire.jsonl:4"]
+    assert Article.objects.filter(title="Wire 7", body__contains="moving wire 7.").exists()

@@ -1,18 +1,46 @@
-"""What an import worker process runs for each document: extraction and cleaning, then the
-body's near-duplicate fingerprint. Pure Python, importable without Django: the workers
-are spawned and never set Django up (they must not share the parent's database)."""
+"""What an import worker process runs: reading a small file, extraction and cleaning,
+then the body's near-duplicate fingerprint and its band keys. Pure Python, importable
+without Django: the workers are spawned and never set Django up (they must not share the
+parent's database)."""
+
+from dataclasses import dataclass
+from pathlib import Path
 
 from articles.dedupe import Fingerprint, fingerprint
 from articles.ingest.document import Document, Problem, RawDocument
 from articles.ingest.extract import extract
+from articles.ingest.readers import read_file
 
 Prepared = tuple[Document | Problem, Fingerprint | None]
 
 
+@dataclass(frozen=True)
+class FileTask:
+    """A whole file to read in the worker (files small enough that their documents travel
+    back together; larger ones are read by the caller and sent a document at a time)."""
+
+    path: str
+    fmt: str
+    limit_bytes: int
+
+
 def prepare(raw: RawDocument) -> Prepared:
-    """The document, and the fingerprint of its body (the store fingerprints again only
-    when the source's learned boilerplate changes the body)."""
+    """The document, and the fingerprint of its body with its band keys computed (the
+    store fingerprints again only when the source's learned boilerplate changes the
+    body)."""
     document = extract(raw)
     if isinstance(document, Problem):
         return document, None
-    return document, fingerprint(document.body)
+    fp = fingerprint(document.body)
+    fp.band_keys  # noqa: B018 - computed here, in the worker, and pickled with it
+    return document, fp
+
+
+def run(task: FileTask | RawDocument) -> list[Prepared]:
+    """Every prepared document of a task: one for a document, all of a file's for a file."""
+    if isinstance(task, RawDocument):
+        return [prepare(task)]
+    return [
+        prepare(item) if isinstance(item, RawDocument) else (item, None)
+        for item in read_file(Path(task.path), fmt=task.fmt, limit_bytes=task.limit_bytes)
+    ]

@@ -74,7 +74,7 @@ class DedupeReport:
 
 
 def band_rows(article_id: int, fp: Fingerprint) -> list[FingerprintBand]:
-    return [FingerprintBand(article_id=article_id, key=key) for key in set(fp.band_keys())]
+    return [FingerprintBand(article_id=article_id, key=key) for key in set(fp.band_keys)]
 
 
 def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:

@@ -31,7 +31,7 @@ from articles.ingest.extract import remove_lines
 from articles.ingest.hashing import content_hash
 from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
-from articles.ingest.worker import Prepared, prepare
+from articles.ingest.worker import FileTask, Prepared, run
 from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
 from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
@@ -43,6 +43,8 @@ DEFAULT_LIMIT_MB = 20
 CHUNK_SIZE = 200
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
+# Files up to this size are read by the workers, whole; larger ones here, as a stream.
+WORKER_READS_BYTES = 1024 * 1024
 
 IMPORTED, PRESENT, DUPLICATE, FAILED = "imported", "already present", "duplicate", "failed"
 
@@ -138,14 +140,14 @@ def import_paths(
         report.batch_id = batch.pk
 
     store = _Store(batch=batch, forced_source=source, report=report)
-    raw_documents = _read_all(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
+    tasks = _tasks(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
     outer = transaction.atomic() if dry_run else nullcontext()
     with _ExtractorPool(workers) as extract_many, outer, _progress(progress) as bar:
 
-        def store_chunk(results: Iterator[Prepared]) -> None:
+        def store_chunk(results: Iterator[list[Prepared]]) -> None:
             # Extract before taking SQLite's write lock: readers and other writers wait less.
-            documents = list(results)
+            documents = [_renamed(item, rename) for prepared in results for item in prepared]
             with transaction.atomic():
                 for document, fp in documents:
                     if isinstance(document, Problem):
@@ -156,7 +158,7 @@ def import_paths(
             bar.update(len(documents))
 
         pending = None
-        for chunk in _chunks(raw_documents, CHUNK_SIZE):
+        for chunk in _chunks(tasks, CHUNK_SIZE):
             # With a pool, the workers extract this chunk while the previous one is stored.
             results = extract_many(chunk)
             if pending is not None:
@@ -511,20 +513,32 @@ _QUEUED = "queued"
 
 def _band_rows(article_id: int, fp: Fingerprint) -> list[tuple[int, int]]:
     """(article_id, key) rows of FingerprintBand, as `duplicates.band_rows` makes them."""
-    return [(article_id, key) for key in set(fp.band_keys())]
+    return [(article_id, key) for key in set(fp.band_keys)]
 
 
-def _read_all(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -> Iterator:
-    """Every RawDocument under `paths`; unreadable input is reported as failed."""
+def _tasks(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -> Iterator:
+    """What the workers prepare: small files whole (reading them is work too), and the
+    documents of larger files one by one, read here as a stream. Input that cannot be
+    read at all is reported as failed."""
     for item in iter_files(Path(p) for p in paths):
         if isinstance(item, Problem):
             report.outcomes.append(Outcome(rename(item.origin), FAILED, item.reason))
+            continue
+        if _size(item) <= WORKER_READS_BYTES:
+            yield FileTask(str(item), fmt, limit_bytes)
             continue
         for document in read_file(item, fmt=fmt, limit_bytes=limit_bytes):
             if isinstance(document, Problem):
                 report.outcomes.append(Outcome(rename(document.origin), FAILED, document.reason))
             else:
-                yield _renamed(document, rename)
+                yield document
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read_file, in the worker, says what is wrong with it
 
 
 def _renamer(display_names: dict[str, str]):
@@ -537,9 +551,10 @@ def _renamer(display_names: dict[str, str]):
     return rename
 
 
-def _renamed(document: RawDocument, rename) -> RawDocument:
+def _renamed(item: Prepared, rename) -> Prepared:
+    document, fp = item
     origin = rename(document.origin)
-    return document if origin == document.origin else replace(document, origin=origin)
+    return (document if origin == document.origin else replace(document, origin=origin)), fp
 
 
 class _ExtractorPool:
@@ -556,7 +571,7 @@ class _ExtractorPool:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def extract_many(self, chunk: list[RawDocument]) -> Iterator[Prepared]:
+    def extract_many(self, chunk: list[FileTask | RawDocument]) -> Iterator[list[Prepared]]:
         if self.workers > 1 and (self.pool is not None or len(chunk) >= POOL_THRESHOLD):
             if self.pool is None:
                 # Spawned, not forked: the workers run pure text code and must not inherit
@@ -564,8 +579,8 @@ class _ExtractorPool:
                 self.pool = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn")
                 )
-            return self.pool.map(prepare, chunk, chunksize=16)
-        return map(prepare, chunk)
+            return self.pool.map(run, chunk, chunksize=16)
+        return map(run, chunk)
 
 
 def _chunks(items: Iterable, size: int) -> Iterator[list]:
