@@ -381,3 +381,16 @@ def test_small_files_are_read_by_the_workers_and_larger_ones_streamed_here(tmp_p
     assert "whitespace" in reasons["empty.txt"]
     assert "malformed JSON" in reasons["wire.jsonl:4"]
     assert Article.objects.filter(title="Wire 7", body__contains="moving wire 7.").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_the_import_puts_the_connections_page_cache_back():
+    def cache_size() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = cache_size()
+    import_paths([SEEDS])
+
+    assert cache_size() == before
