@@ -9,6 +9,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from articles.dedupe import fingerprint
+from articles.ingest.clean import line_key
+from articles.ingest.hashing import content_hash
 from articles.models import Article, ArticleStatus, ImportBatch, ImportVia, Source
 from articles.services.cleaning import reclean_articles
 from articles.services.imports import POOL_THRESHOLD, import_paths
@@ -226,6 +229,21 @@ def test_a_footer_recurring_across_a_sources_articles_is_learned_and_removed(tmp
     for article in Article.objects.all():
         assert footer not in article.body
         assert "convoys moving" in article.body
+
+
+def test_a_body_cut_by_learned_boilerplate_is_hashed_and_fingerprinted_as_stored(tmp_path):
+    footer = "Kharkiv Bureau Wire · round-the-clock coverage from the front line"
+    source = Source.objects.create(name="Kharkiv Bureau", boilerplate=[line_key(footer)])
+    (tmp_path / "story.txt").write_text(f"Story\n\n{_paragraphs('rail')}\n\n{footer}\n", "utf-8")
+    (tmp_path / "same.txt").write_text(f"Same story\n\n{_paragraphs('rail')}\n", "utf-8")
+
+    report = import_paths([tmp_path], source=source.name)
+
+    (article,) = Article.objects.all()  # the second file is the same body, without footer
+    assert (report.imported, report.present) == (1, 1)
+    assert footer not in article.body
+    assert article.content_hash == content_hash(article.body)
+    assert bytes(article.fingerprint) == fingerprint(article.body).to_bytes()
 
 
 def _bureau_files(folder, topics, footer):

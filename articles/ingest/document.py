@@ -70,3 +70,4 @@ class Document:
     site_domain: str = ""
     upstream_attribution: str = ""
     tags: list[str] = field(default_factory=list)
+    content_hash: str = ""  # of the body, when the import worker computed it

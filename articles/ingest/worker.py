@@ -9,6 +9,7 @@ from pathlib import Path
 from articles.dedupe import Fingerprint, fingerprint
 from articles.ingest.document import Document, Problem, RawDocument
 from articles.ingest.extract import extract
+from articles.ingest.hashing import content_hash
 from articles.ingest.readers import read_file
 
 Prepared = tuple[Document | Problem, Fingerprint | None]
@@ -25,12 +26,13 @@ class FileTask:
 
 
 def prepare(raw: RawDocument) -> Prepared:
-    """The document, and the fingerprint of its body with its band keys computed (the
-    store fingerprints again only when the source's learned boilerplate changes the
-    body)."""
+    """The document with its body's content hash, and the fingerprint of its body with
+    its band keys computed (the store computes both again only when the source's learned
+    boilerplate changes the body)."""
     document = extract(raw)
     if isinstance(document, Problem):
         return document, None
+    document.content_hash = content_hash(document.body)
     fp = fingerprint(document.body)
     fp.band_keys  # noqa: B018 - computed here, in the worker, and pickled with it
     return document, fp

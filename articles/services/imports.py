@@ -302,12 +302,9 @@ class _Store:
 
     def _store(self, document: Document, fp: Fingerprint) -> Outcome:
         source = self._source_of(document)
-        body = document.body
-        if keys := self._boilerplate_of(source):
-            body = remove_lines(body, keys)
+        body, digest = self._body_of(document, source)
         if not body.strip():
             return Outcome(document.origin, FAILED, "no article text left after boilerplate")
-        digest = content_hash(body)
         url = document.url[:2000]
         if url and (present := Article.objects.filter(url=url).values_list("pk").first()):
             return Outcome(document.origin, PRESENT, article_id=present[0])
@@ -345,6 +342,16 @@ class _Store:
         return self.sources.resolve(
             name=document.source_name, domain=document.site_domain or domain_of(document.url)
         )
+
+    def _body_of(self, document: Document, source: Source) -> tuple[str, str]:
+        """The body to store, without the source's learned boilerplate, and its content
+        hash (the worker's, when nothing was removed)."""
+        body = document.body
+        if keys := self._boilerplate_of(source):
+            body = remove_lines(body, keys)
+        if body == document.body and document.content_hash:
+            return body, document.content_hash
+        return body, content_hash(body)
 
     def _boilerplate_of(self, source: Source) -> frozenset[str]:
         if source.pk not in self.boilerplate:
@@ -433,15 +440,12 @@ class _Chunk:
         prepared: list[tuple[Document, Fingerprint, Source, str, str, str] | Outcome] = []
         for document, fp in pending:
             source = store._source_of(document)
-            body = document.body
-            if keys := store._boilerplate_of(source):
-                body = remove_lines(body, keys)
+            body, digest = store._body_of(document, source)
             if not body.strip():
                 reason = "no article text left after boilerplate"
                 prepared.append(Outcome(document.origin, FAILED, reason))
                 continue
-            url = document.url[:2000]
-            prepared.append((document, fp, source, body, content_hash(body), url))
+            prepared.append((document, fp, source, body, digest, document.url[:2000]))
         rows = [row for row in prepared if not isinstance(row, Outcome)]
         if urls := {row[5] for row in rows if row[5]}:
             self._urls = dict(
