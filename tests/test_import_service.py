@@ -401,14 +401,17 @@ def test_small_files_are_read_by_the_workers_and_larger_ones_streamed_here(tmp_p
     assert Article.objects.filter(title="Wire 7", body__contains="moving wire 7.").exists()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
-def test_the_import_puts_the_connections_page_cache_back():
-    def cache_size() -> int:
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's settings")
+def test_the_import_puts_the_connections_sqlite_settings_back():
+    def settings() -> dict:
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            return cursor.fetchone()[0]
+            values = {}
+            for name in ("cache_size", "wal_autocheckpoint"):
+                cursor.execute(f"PRAGMA {name}")
+                values[name] = cursor.fetchone()[0]
+            return values
 
-    before = cache_size()
+    before = settings()
     import_paths([SEEDS])
 
-    assert cache_size() == before
+    assert settings() == before

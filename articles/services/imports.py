@@ -146,7 +146,7 @@ def import_paths(
     outer = transaction.atomic() if dry_run else nullcontext()
     with (
         _ExtractorPool(workers) as extract_many,
-        _page_cache(),
+        _sqlite_settings(),
         outer,
         _progress(progress) as bar,
     ):
@@ -602,27 +602,34 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
         yield chunk
 
 
-# SQLite's page cache while importing, in KiB: the band-key and url/hash indexes take
-# inserts all over, and the default 2 MB cache re-reads their pages from the OS.
-IMPORT_CACHE_KIB = 131072
+# SQLite settings while importing. The band-key and url/hash indexes take inserts all
+# over, and the default 2 MB page cache re-reads their pages from the OS: 128 MB. Each
+# chunk writes more than the default 1,000-page WAL, so every commit also checkpointed
+# (copied its pages back into the database file and synced it): every 16,384 pages
+# instead, so a page that several chunks rewrite (indexes, full text) is copied back once
+# (a chunk's commit into a 23,000-article desk: 0.40 -> 0.20 ms an article).
+IMPORT_PRAGMAS = {"cache_size": -131072, "wal_autocheckpoint": 16384}
 
 
 @contextmanager
-def _page_cache():
-    """A larger SQLite page cache for the import's connection, put back afterwards (a
-    web upload's connection lives on)."""
+def _sqlite_settings():
+    """IMPORT_PRAGMAS for the import's connection, the previous values put back afterwards
+    (a web upload's connection lives on)."""
     if connection.vendor != "sqlite":
         yield
         return
+    previous = {}
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+        for name, value in IMPORT_PRAGMAS.items():
+            cursor.execute(f"PRAGMA {name}")
+            previous[name] = int(cursor.fetchone()[0])
+            cursor.execute(f"PRAGMA {name} = {int(value)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            for name, value in previous.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def _progress(enabled: bool):
