@@ -376,6 +376,11 @@ def test_learning_needs_enough_articles_and_counts_identical_texts_once():
     assert learn_boilerplate([frontline_article(0), frontline_article(1)]) == frozenset()
     copies = [frontline_article(0)] * 3
     assert learn_boilerplate(copies) == frozenset()
+    # The same text with other line endings, spacing or case is still the same text.
+    text = frontline_article(0)
+    assert learn_boilerplate(
+        [text, text.replace("\n", "\r\n"), text.replace(" ", "  ").upper()]
+    ) == (frozenset())
     assert learn_boilerplate(copies + [frontline_article(1)], min_articles=2) >= {line_key(FOOTER)}
 
 

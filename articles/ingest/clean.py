@@ -659,11 +659,14 @@ def learn_boilerplate(
     counts: Counter[str] = Counter()
     seen_texts: set[str] = set()
     for text in texts:
-        fingerprint = line_key(text)
-        if fingerprint in seen_texts:
+        lines = _split_lines(text)
+        keys = [line_key(line) for line in lines]
+        # The whole text's line_key, joined from its lines' (half the work of both).
+        whole = " ".join(key for key in keys if key)
+        if whole in seen_texts:
             continue
-        seen_texts.add(fingerprint)
-        counts.update({line_key(line) for line in _split_lines(text) if _learnable(line)})
+        seen_texts.add(whole)
+        counts.update({key for line, key in zip(lines, keys, strict=True) if _learnable(line)})
     total = len(seen_texts)
     strict_share = max(min_share, _STRICT_SHARE)
     learned = set()
