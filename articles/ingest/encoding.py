@@ -83,6 +83,9 @@ _CONT = "".join(sorted(_CONT_TO_BYTE)).replace("\\", "\\\\").replace("]", "\\]")
 _MOJIBAKE = re.compile(
     f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}"
 )
+# What every match of _MOJIBAKE starts with: one class, which `re` scans for quickly (the
+# three-way alternation tries each branch at every character: 3 ms on a 175 kB page).
+_MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # The same sequences as bytes: valid UTF-8 multi-byte characters.
@@ -281,9 +284,12 @@ def _mojibake(text: str) -> str | None:
     two-byte matches ("Ã©") must make up a good share of the non-ASCII characters, so a
     French "É" before a no-break space does not condemn a whole article.
     """
+    first = _MOJIBAKE_LEAD.search(text)
+    if first is None:
+        return None
     example = None
     in_matches = 0
-    for match in _MOJIBAKE.finditer(text):
+    for match in _MOJIBAKE.finditer(text, first.start()):
         sequence = match.group()
         raw = bytes([ord(sequence[0])] + [_CONT_TO_BYTE[ch] for ch in sequence[1:]])
         try:
