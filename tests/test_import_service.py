@@ -13,7 +13,7 @@ from articles.dedupe import fingerprint
 from articles.ingest.clean import line_key
 from articles.ingest.hashing import content_hash
 from articles.models import Article, ArticleStatus, ImportBatch, ImportVia, Source
-from articles.services.cleaning import reclean_articles
+from articles.services.cleaning import reclean_articles, update_bodies
 from articles.services.imports import POOL_THRESHOLD, import_paths
 from articles.services.sources import UNKNOWN_SOURCE
 from tests.factories import AppearanceFactory, ClaimFactory, UserFactory
@@ -334,6 +334,44 @@ def test_reclean_applies_learned_boilerplate_to_older_articles_and_moves_anchors
     assert appearance.anchor_status == "moved"
     assert old.body[appearance.start : appearance.end] == quote
     assert old.history.count() == 2  # the re-derived body is recorded
+
+
+def test_update_bodies_records_history_fingerprints_and_moves_anchors(tmp_path):
+    header = "Morning Ledger Network — independent news since 1998"
+    for name, topic in (("a", "coal"), ("b", "salt")):
+        (tmp_path / f"{name}.txt").write_text(
+            f"Story {name}\n\n{header}\n\n{_paragraphs(topic)}\n", "utf-8"
+        )
+    import_paths([tmp_path], source="Morning Ledger")
+    annotated, plain = Article.objects.order_by("title")
+    quote = "observers counted 14 convoys moving coal"
+    start = annotated.body.index(quote)
+    appearance = AppearanceFactory(
+        article=annotated,
+        start=start,
+        end=start + len(quote),
+        exact=quote,
+        prefix=annotated.body[start - 32 : start],
+        suffix=annotated.body[start + len(quote) : start + len(quote) + 32],
+    )
+    changes = [(a, a.body.replace(header + "\n\n", "")) for a in (annotated, plain)]
+
+    report = update_bodies(changes, reason="learned boilerplate removed")
+
+    appearance.refresh_from_db()
+    assert (report.moved, report.orphaned) == (1, 0)
+    for article in Article.objects.all():
+        assert header not in article.body
+        assert article.content_hash == content_hash(article.body)
+        assert bytes(article.fingerprint) == fingerprint(article.body).to_bytes()
+        latest = article.history.first()
+        assert (latest.history_type, latest.history_change_reason) == (
+            "~",
+            "learned boilerplate removed",
+        )
+        assert latest.body == article.body
+    assert annotated.body[appearance.start : appearance.end] == quote
+    assert appearance.anchor_status == "moved"
 
 
 def test_reclean_with_unchanged_rules_changes_nothing():

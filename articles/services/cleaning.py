@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
+from simple_history.utils import bulk_update_with_history
 
 from articles.ingest.clean import learn_boilerplate
 from articles.ingest.document import Problem
 from articles.ingest.extract import extract, recover_raw_document, remove_lines
 from articles.ingest.hashing import content_hash
-from articles.models import Article, Source
+from articles.models import Appearance, Article, Source
 from articles.services.claims import ReanchorReport, reanchor_article
 from articles.services.duplicates import dedupe_articles, store_fingerprints
 
@@ -89,13 +90,13 @@ def refresh_source_boilerplate(*, source: Source, batch) -> int:
     keys = learn_source_boilerplate(source=source)
     if keys <= before:
         return 0
-    changed = 0
+    changes = []
     for article in Article.objects.filter(import_batch=batch, source=source):
         body = remove_lines(article.body, keys)
         if body != article.body and body.strip():
-            update_body(article=article, body=body, extractor=article.extractor)
-            changed += 1
-    return changed
+            changes.append((article, body))
+    update_bodies(changes, reason="learned boilerplate removed")
+    return len(changes)
 
 
 def reclean_articles(*, source: Source | None = None) -> RecleanReport:
@@ -141,6 +142,34 @@ def update_body(*, article: Article, body: str, extractor: str) -> ReanchorRepor
         article.save(update_fields=["body", "extractor", "content_hash"])
         store_fingerprints([(article.pk, body)])
         return reanchor_article(article=article)
+
+
+def update_bodies(changes: list[tuple[Article, str]], *, reason: str) -> ReanchorReport:
+    """`update_body` for many articles at once, keeping their extractor: one bulk update
+    with its history records (`reason`), their fingerprints, and the re-anchoring of those
+    that have appearances, in one transaction. For an import's own fresh articles (one by
+    one, re-learning boilerplate took a quarter of a 200-page HTML import)."""
+    report = ReanchorReport()
+    if not changes:
+        return report
+    with transaction.atomic():
+        articles = []
+        for article, body in changes:
+            article.body, article.content_hash = body, content_hash(body)
+            articles.append(article)
+        bulk_update_with_history(
+            articles, Article, ["body", "content_hash"], default_change_reason=reason
+        )
+        store_fingerprints([(article.pk, article.body) for article in articles])
+        annotated = set(
+            Appearance.objects.filter(article__in=[a.pk for a in articles]).values_list(
+                "article", flat=True
+            )
+        )
+        for article in articles:
+            if article.pk in annotated:
+                report.add(reanchor_article(article=article))
+    return report
 
 
 def _chunked(queryset) -> Iterator[Article]:
