@@ -453,3 +453,15 @@ def test_the_import_puts_the_connections_sqlite_settings_back():
     import_paths([SEEDS])
 
     assert settings() == before
+
+
+def test_chunks_close_at_their_document_count_or_their_input_size():
+    from articles.ingest.worker import FileTask
+    from articles.services.imports import _chunks
+
+    tasks = [FileTask(f"{n}.txt", "auto", 1000, size) for n, size in enumerate([5, 5, 5, 30, 1, 1])]
+
+    sizes = [[t.size for t in chunk] for chunk in _chunks(tasks, 3, 20)]
+
+    # Three documents at most; 20 bytes at most, except a single larger document alone.
+    assert sizes == [[5, 5, 5], [30], [1, 1]]

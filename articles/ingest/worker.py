@@ -23,6 +23,7 @@ class FileTask:
     path: str
     fmt: str
     limit_bytes: int
+    size: int  # bytes on disk, for the caller's chunking
 
 
 def prepare(raw: RawDocument) -> Prepared:

@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -41,7 +40,15 @@ from articles.services.inserts import create_history, insert_returning_ids
 from articles.services.sources import SourceResolver
 
 DEFAULT_LIMIT_MB = 20
-CHUNK_SIZE = 200
+# Documents are stored a chunk per transaction (each in its own savepoint). A chunk's
+# ~40 band keys per document land all over the key index, so every commit writes about
+# one index page per key to the WAL: into a 90,000-article desk, chunks of 1,000 documents
+# made storing 0.43 ms an article cheaper than chunks of 200 (commit 0.55 -> 0.22 ms, band
+# inserts 0.32 -> 0.21 ms). A chunk holds SQLite's write lock for about a second and a
+# half at that size (other writers wait on the busy timeout); CHUNK_BYTES keeps chunks of
+# large pages small in memory.
+CHUNK_SIZE = 1000
+CHUNK_BYTES = 16 * 1024 * 1024
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
 # Files up to this size are read by the workers, whole; larger ones here, as a stream.
@@ -164,7 +171,7 @@ def import_paths(
             bar.update(len(documents))
 
         pending = None
-        for chunk in _chunks(tasks, CHUNK_SIZE):
+        for chunk in _chunks(tasks, CHUNK_SIZE, CHUNK_BYTES):
             # With a pool, the workers extract this chunk while the previous one is stored.
             results = extract_many(chunk)
             if pending is not None:
@@ -538,7 +545,7 @@ def _tasks(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -
             report.outcomes.append(Outcome(rename(item.origin), FAILED, item.reason))
             continue
         if _size(item) <= WORKER_READS_BYTES:
-            yield FileTask(str(item), fmt, limit_bytes)
+            yield FileTask(str(item), fmt, limit_bytes, _size(item))
             continue
         for document in read_file(item, fmt=fmt, limit_bytes=limit_bytes):
             if isinstance(document, Problem):
@@ -596,9 +603,18 @@ class _ExtractorPool:
         return map(run, chunk)
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
+def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
+    """Lists of at most `size` tasks and, past the first task, `max_bytes` of input."""
+    chunk: list = []
+    total = 0
+    for task in tasks:
+        weight = task.size if isinstance(task, FileTask) else len(task.raw)
+        if chunk and (len(chunk) >= size or total + weight > max_bytes):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(task)
+        total += weight
+    if chunk:
         yield chunk
 
 
