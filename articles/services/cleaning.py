@@ -52,10 +52,13 @@ def learn_source_boilerplate(*, source: Source) -> frozenset[str]:
     twice cannot teach its own lines. Returns the line keys. Idempotent; sources with few
     articles learn nothing.
     """
+    # The latest by id (ids grow in import order): ordering by imported_at made SQLite
+    # read and sort every article of the source, its column lying past raw and body
+    # (64 ms a source in a 90,000-article desk, 1.6 ms by id).
     latest = (
         Article.objects.canonical()
         .filter(source=source)
-        .order_by("-imported_at", "-pk")
+        .order_by("-pk")
         .values_list("body", flat=True)
     )
     keys = learn_boilerplate(list(latest[:LEARNING_SAMPLE])) | frozenset(source.boilerplate or ())
