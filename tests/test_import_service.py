@@ -305,22 +305,29 @@ def test_gzipped_html_imports_with_trafilatura_and_keeps_the_raw_page(tmp_path):
     assert "All rights reserved" not in article.body and "Sport" not in article.body
 
 
+def _appearance_of(article: Article, quote: str):
+    """An appearance of a claim at `quote` in the article's body, anchored as the
+    annotation page would anchor it."""
+    start = article.body.index(quote)
+    end = start + len(quote)
+    return AppearanceFactory(
+        claim=ClaimFactory(),
+        article=article,
+        start=start,
+        end=end,
+        exact=quote,
+        prefix=article.body[start - 32 : start],
+        suffix=article.body[end : end + 32],
+    )
+
+
 def test_reclean_applies_learned_boilerplate_to_older_articles_and_moves_anchors(tmp_path):
     header = "Morning Ledger Network — independent news since 1998"
     (tmp_path / "old.txt").write_text(f"Old story\n\n{header}\n\n{_paragraphs('coal')}\n", "utf-8")
     import_paths([tmp_path / "old.txt"], source="Morning Ledger")
     old = Article.objects.get()
     quote = "observers counted 14 convoys moving coal"
-    start = old.body.index(quote)
-    appearance = AppearanceFactory(
-        claim=ClaimFactory(),
-        article=old,
-        start=start,
-        end=start + len(quote),
-        exact=quote,
-        prefix=old.body[start - 32 : start],
-        suffix=old.body[start + len(quote) : start + len(quote) + 32],
-    )
+    appearance = _appearance_of(old, quote)
     source = Source.objects.get()
     source.boilerplate = [header.casefold()]
     source.save()
@@ -345,15 +352,7 @@ def test_update_bodies_records_history_fingerprints_and_moves_anchors(tmp_path):
     import_paths([tmp_path], source="Morning Ledger")
     annotated, plain = Article.objects.order_by("title")
     quote = "observers counted 14 convoys moving coal"
-    start = annotated.body.index(quote)
-    appearance = AppearanceFactory(
-        article=annotated,
-        start=start,
-        end=start + len(quote),
-        exact=quote,
-        prefix=annotated.body[start - 32 : start],
-        suffix=annotated.body[start + len(quote) : start + len(quote) + 32],
-    )
+    appearance = _appearance_of(annotated, quote)
     changes = [(a, a.body.replace(header + "\n\n", "")) for a in (annotated, plain)]
 
     report = update_bodies(changes, reason="learned boilerplate removed")
