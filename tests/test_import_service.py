@@ -458,9 +458,11 @@ def test_chunks_close_at_their_document_count_or_their_input_size():
     from articles.ingest.worker import FileTask
     from articles.services.imports import _chunks
 
-    tasks = [FileTask(f"{n}.txt", "auto", 1000, size) for n, size in enumerate([5, 5, 5, 30, 1, 1])]
+    weights = [1, 2, 2, 3, 3, 3, 3, 5, 5, 5, 30, 1, 1]
+    tasks = [FileTask(f"{n}.txt", "auto", 1000, size) for n, size in enumerate(weights)]
 
-    sizes = [[t.size for t in chunk] for chunk in _chunks(tasks, 3, 20)]
+    sizes = [[t.size for t in chunk] for chunk in _chunks(tasks, 5, 20)]
 
-    # Three documents at most; 20 bytes at most, except a single larger document alone.
-    assert sizes == [[5, 5, 5], [30], [1, 1]]
+    # One document first, then two, four, and five at most; 20 bytes at most, except a
+    # single larger document alone.
+    assert sizes == [[1], [2, 2], [3, 3, 3, 3], [5, 5, 5], [30], [1, 1]]

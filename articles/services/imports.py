@@ -604,14 +604,18 @@ class _ExtractorPool:
 
 
 def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
-    """Lists of at most `size` tasks and, past the first task, `max_bytes` of input."""
+    """Lists of at most `size` tasks and, past the first task, `max_bytes` of input. The
+    first chunks are smaller (a fifth of `size`, then doubling): nothing is stored until
+    the first chunk is extracted, so a small one starts storing sooner."""
     chunk: list = []
     total = 0
+    limit = max(1, size // 5)
     for task in tasks:
         weight = task.size if isinstance(task, FileTask) else len(task.raw)
-        if chunk and (len(chunk) >= size or total + weight > max_bytes):
+        if chunk and (len(chunk) >= limit or total + weight > max_bytes):
             yield chunk
             chunk, total = [], 0
+            limit = min(size, limit * 2)
         chunk.append(task)
         total += weight
     if chunk:
