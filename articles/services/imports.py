@@ -1,10 +1,12 @@
 """The import service: files on disk become Articles. One pipeline for the command and the
 web upload.
 
-read (readers.py) → clean and extract (extract.py, in a process pool when it pays) →
+read (readers.py) → clean and extract (extract.py) → content hash and fingerprint, all in
+a process pool when it pays (worker.py; files over 1 MiB are read here and streamed) →
 resolve the source → drop the source's learned boilerplate → skip what is already present →
 store. Each document is stored in its own savepoint, so a failing document leaves nothing
-behind and the others still land; savepoints are committed in chunks to keep SQLite fast.
+behind and the others still land; savepoints are committed in chunks (CHUNK_SIZE) to
+keep SQLite fast.
 Exact copies of an article already in the desk (same normalised body, any source) are
 linked to it while storing because it is free; near-duplicates are found by the dedupe
 service once the batch is stored, and the report counts both as duplicates.
@@ -232,8 +234,8 @@ class _Store:
     """Stores cleaned documents, remembering sources for the run.
 
     Documents are collected with `add` and stored a chunk at a time by `flush`: one query
-    for the urls and one for the body hashes already present, one bulk insert of the
-    articles and one of their history records, all in one savepoint. If that savepoint
+    for the urls and one for the body hashes already present, a multi-row insert of the
+    articles and one of their history records (inserts.py), all in one savepoint. If that savepoint
     fails, the chunk is stored again one savepoint per document (`save`), so a failing
     document still leaves nothing behind and the others land. The outcome of every
     document is the one storing them one by one would give."""
@@ -544,8 +546,8 @@ def _tasks(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -
         if isinstance(item, Problem):
             report.outcomes.append(Outcome(rename(item.origin), FAILED, item.reason))
             continue
-        if _size(item) <= WORKER_READS_BYTES:
-            yield FileTask(str(item), fmt, limit_bytes, _size(item))
+        if (size := _size(item)) <= WORKER_READS_BYTES:
+            yield FileTask(str(item), fmt, limit_bytes, size)
             continue
         for document in read_file(item, fmt=fmt, limit_bytes=limit_bytes):
             if isinstance(document, Problem):
