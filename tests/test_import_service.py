@@ -12,9 +12,19 @@ from django.db import connection
 from articles.dedupe import fingerprint
 from articles.ingest.clean import line_key
 from articles.ingest.hashing import content_hash
-from articles.models import Article, ArticleStatus, ImportBatch, ImportVia, Source
+from articles.models import (
+    Article,
+    ArticleStatus,
+    DuplicateCandidate,
+    ImportBatch,
+    ImportVia,
+    Source,
+)
 from articles.services.cleaning import reclean_articles, update_bodies
-from articles.services.imports import POOL_THRESHOLD, import_paths
+from articles.services.imports import (
+    POOL_THRESHOLD,
+    import_paths,
+)
 from articles.services.sources import UNKNOWN_SOURCE
 from tests.factories import AppearanceFactory, ClaimFactory, UserFactory
 
@@ -282,6 +292,33 @@ def test_boilerplate_is_learned_again_once_the_source_has_grown_by_a_quarter(tmp
     assert learned < set(source.boilerplate) and len(source.boilerplate) == 2
     assert new not in Article.objects.get(title="Story about new8").body
     assert "convoys moving" in Article.objects.get(title="Story about new8").body
+
+
+def test_articles_alike_only_in_boilerplate_learned_at_the_end_are_not_left_linked(tmp_path):
+    """Each chunk is deduped as soon as it is stored, before the source's boilerplate is
+    learned at the end of the import; the bodies that learning changes are checked again,
+    so stories that only shared the source's furniture do not stay linked."""
+    furniture = "\n\n".join(
+        f"Kharkiv Bureau notice {n}: subscribers receive the morning digest, the evening "
+        f"briefing and alerts from the front line on every day of the week."
+        for n in range(12)
+    )
+    topics = ["rail", "grain", "power", "water", "roads", "schools", "clinics", "ports"]
+    for topic in topics:
+        (tmp_path / f"{topic}.txt").write_text(
+            f"Story about {topic}\n\nA short note on the {topic} situation from the bureau "
+            f"today.\n\n{furniture}\n",
+            "utf-8",
+        )
+
+    report = import_paths([tmp_path], source="Kharkiv Bureau")
+
+    assert (report.imported, report.duplicates) == (8, 0)
+    assert report.dedupe.linked > 0  # alike while the furniture was in the bodies...
+    assert report.dedupe.removed == report.dedupe.linked  # ...and not once it was learned
+    assert not DuplicateCandidate.objects.exists()
+    assert not Article.objects.filter(duplicate_of__isnull=False).exists()
+    assert all("notice" not in a.body and "situation" in a.body for a in Article.objects.all())
 
 
 def test_gzipped_html_imports_with_trafilatura_and_keeps_the_raw_page(tmp_path):
