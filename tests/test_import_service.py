@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.db import connection
 from articles.dedupe import fingerprint
 from articles.ingest.clean import line_key
 from articles.ingest.hashing import content_hash
+from articles.ingest.worker import FileTask
 from articles.models import (
     Article,
     ArticleStatus,
@@ -23,6 +25,8 @@ from articles.models import (
 from articles.services.cleaning import reclean_articles, update_bodies
 from articles.services.imports import (
     POOL_THRESHOLD,
+    WORKER_NICENESS,
+    _ExtractorPool,
     import_paths,
 )
 from articles.services.sources import UNKNOWN_SOURCE
@@ -444,6 +448,19 @@ def test_a_large_import_extracts_in_worker_processes(tmp_path):
     assert Article.objects.filter(body__contains="convoys moving lot 3.").count() == 1
 
 
+def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_path):
+    # The storing process is the import's bottleneck: the workers must not take its core.
+    files = sorted(_many_text_files(tmp_path, POOL_THRESHOLD).iterdir())
+    pool = _ExtractorPool(2)
+    with pool as extract_many:
+        prepared = list(extract_many([FileTask(str(f), "auto", 10**6, 1) for f in files]))
+        worker_niceness = pool.pool.submit(os.nice, 0).result()
+
+    assert len(prepared) == POOL_THRESHOLD
+
+    assert worker_niceness == os.nice(0) + WORKER_NICENESS
+
+
 def test_a_large_dry_run_with_worker_processes_stores_nothing(tmp_path):
     folder = _many_text_files(tmp_path, POOL_THRESHOLD + 6)
 
@@ -492,7 +509,6 @@ def test_the_import_puts_the_connections_sqlite_settings_back():
 
 
 def test_chunks_close_at_their_document_count_or_their_input_size():
-    from articles.ingest.worker import FileTask
     from articles.services.imports import _chunks
 
     weights = [1, 2, 2, 3, 3, 3, 3, 5, 5, 5, 30, 1, 1]

@@ -55,6 +55,8 @@ CHUNK_SIZE = 1000
 CHUNK_BYTES = 16 * 1024 * 1024
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
+# The workers run at a lower priority than this process, which stores what they prepare.
+WORKER_NICENESS = 10
 # Files up to this size are read by the workers, whole; larger ones here, as a stream.
 WORKER_READS_BYTES = 1024 * 1024
 
@@ -611,6 +613,8 @@ class _ExtractorPool:
                 self.pool = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
+                    initializer=os.nice,
+                    initargs=(WORKER_NICENESS,),
                 )
             return self.pool.map(run, chunk, chunksize=16)
         return map(run, chunk)
