@@ -110,10 +110,12 @@ class Fingerprint:
         """One signed 64-bit key per band; full-text and opening bands never collide, and
         an opening's keys do not depend on which paragraph it starts at. Computed once,
         and pickled with the fingerprint (an import worker computes them)."""
-        keys = [_band_key(b"F", i, self.full[i * ROWS : (i + 1) * ROWS]) for i in range(BANDS)]
-        for opening in self.lead.reshape(LEAD_PARAGRAPHS, LEAD_PERM):
+        full, step = self.full.astype("<u4").tobytes(), ROWS * 4
+        keys = [_band_key(b"F", i, full[i * step : (i + 1) * step]) for i in range(BANDS)]
+        lead, size, step = self.lead.astype("<u4").tobytes(), LEAD_PERM * 4, LEAD_ROWS * 4
+        for start in range(0, len(lead), size):
             keys += [
-                _band_key(b"L", i, opening[i * LEAD_ROWS : (i + 1) * LEAD_ROWS])
+                _band_key(b"L", i, lead[start + i * step : start + (i + 1) * step])
                 for i in range(LEAD_BANDS)
             ]
         return list(dict.fromkeys(keys))
@@ -127,11 +129,11 @@ def fingerprint(text: str) -> Fingerprint:
         if len(line_words) >= LEAD_MIN_WORDS and len(starts) < LEAD_PARAGRAPHS:
             starts.append(len(word_list))
         word_list += line_words
-    shingle_list = shingles(word_list)
+    hashes = _shingle_hashes(shingles(word_list))
     starts = starts or [0]
     starts += [starts[0]] * (LEAD_PARAGRAPHS - len(starts))  # short texts: repeat the first
-    openings = [_signature(set(shingle_list[s : s + LEAD_SHINGLES]), LEAD_PERM) for s in starts]
-    return Fingerprint(full=_signature(set(shingle_list), NUM_PERM), lead=np.concatenate(openings))
+    openings = [_signature(hashes[s : s + LEAD_SHINGLES], LEAD_PERM) for s in starts]
+    return Fingerprint(full=_signature(hashes, NUM_PERM), lead=np.concatenate(openings))
 
 
 class Text:
@@ -203,29 +205,48 @@ def compare(a: Text, b: Text, *, same_source: bool) -> Similarity:
 # --- Helpers --------------------------------------------------------------------------------
 
 
-def _signature(shingle_set: set[str], num_perm: int) -> np.ndarray:
-    minhash = MinHash(
-        num_perm=num_perm,
-        seed=_SEED,
-        hashfunc=zlib.crc32,
-        scheme=_MINHASH,
-        permutations=_permutations(num_perm),
-    )
-    minhash.update_batch([s.encode() for s in shingle_set])
-    return minhash.hashvalues.astype(np.uint32)
+# The signatures are datasketch's MinHash of the shingle set (scheme "affine32", crc32 of
+# each shingle's UTF-8 as its hash function), computed as it computes them: the hashes
+# premixed with MurmurHash3's 32-bit finalizer, then permuted by datasketch's permutations
+# (h -> a*h + b mod 2^32), the minimum of each kept. Done here on one array of hashes
+# rather than with four MinHash objects an article, each hashing its shingles again:
+# 0.38 -> 0.25 ms an article with its band keys; a test holds the values to datasketch's.
+_FMIX32 = tuple(np.uint32(c) for c in (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16))
+_EMPTY = np.uint32(0xFFFFFFFF)  # an empty set's signature, as datasketch's
+
+
+def _shingle_hashes(shingle_list: list[str]) -> np.ndarray:
+    """Each shingle's crc32, premixed: the input of the permutations (repeats do not
+    change a minimum, so the list needs no set)."""
+    count = len(shingle_list)
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, shingle_list)), np.uint32, count)
+    shift1, multiply1, shift2, multiply2, shift3 = _FMIX32
+    hashes ^= hashes >> shift1
+    hashes *= multiply1
+    hashes ^= hashes >> shift2
+    hashes *= multiply2
+    hashes ^= hashes >> shift3
+    return hashes
+
+
+def _signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
+    """The MinHash signature (uint32[num_perm]) of the shingles with these hashes."""
+    if not len(hashes):
+        return np.full(num_perm, _EMPTY, dtype=np.uint32)
+    a, b = _permutations(num_perm)
+    return (hashes[:, np.newaxis] * a + b).min(axis=0)
 
 
 @cache
-def _permutations(num_perm: int):
-    """Generating the permutations costs more than hashing an article: do it once."""
+def _permutations(num_perm: int) -> np.ndarray:
+    """datasketch's permutation parameters (uint32[2, num_perm]: a, b). Generating them
+    costs more than hashing an article: done once."""
     return MinHash(num_perm=num_perm, seed=_SEED, scheme=_MINHASH).permutations
 
 
-def _band_key(kind: bytes, index: int, values: np.ndarray) -> int:
-    digest = hashlib.blake2b(
-        values.astype("<u4").tobytes(), digest_size=8, person=kind + index.to_bytes(2, "little")
-    ).digest()
-    return int.from_bytes(digest, "little", signed=True)
+def _band_key(kind: bytes, index: int, values: bytes) -> int:
+    digest = hashlib.blake2b(values, digest_size=8, person=kind + index.to_bytes(2, "little"))
+    return int.from_bytes(digest.digest(), "little", signed=True)
 
 
 def _hashed(shingle_list: list[str]) -> np.ndarray:

@@ -1,17 +1,30 @@
 """Near-duplicate detection: verification on real article text, and the dedupe service's
 links, candidates, groups and decisions on a real database (both SQLite and PostgreSQL)."""
 
+import hashlib
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
+from datasketch import MinHash
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.dedupe import SCHEME, Fingerprint, Text, Verdict, compare, fingerprint
+from articles.dedupe import (
+    SCHEME,
+    Fingerprint,
+    Text,
+    Verdict,
+    compare,
+    fingerprint,
+    shingles,
+    words,
+)
 from articles.ingest.hashing import content_hash
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, FingerprintBand
 from articles.services.duplicates import decide, dedupe_articles, propose, rebuild
@@ -140,6 +153,54 @@ def test_the_fingerprint_round_trips_and_copies_share_band_keys():
     # A teaser shares the opening: the lead bands find it.
     assert set(fingerprint(_teaser(STORY)).band_keys) & set(fp.band_keys)
     assert not set(fingerprint(OTHER).band_keys) & set(fp.band_keys)
+
+
+def _datasketch_signature(shingle_set: set[str], num_perm: int) -> np.ndarray:
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32, scheme="affine32")
+    minhash.update_batch([shingle.encode() for shingle in shingle_set])
+    return minhash.hashvalues
+
+
+def _blake2b_key(kind: bytes, index: int, values: np.ndarray) -> int:
+    person = kind + index.to_bytes(2, "little")
+    digest = hashlib.blake2b(values.astype("<u4").tobytes(), digest_size=8, person=person)
+    return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        STORY,
+        "Short text.",
+        "",
+        "ﬁve Ｗｏｒｄｓ in «another» script: Київ, Харків і Львів сьогодні вранці.",
+        "Opening line with enough words to count as one.\n\nSecond line that also has "
+        "more than eight words in it.\nA third such line, a line of ten words or so.",
+    ],
+)
+def test_the_signatures_and_band_keys_are_datasketchs_minhash_of_the_shingles(text):
+    """fingerprint() computes the MinHash signatures from one array of hashes instead of
+    through four datasketch objects: the values must be datasketch's, and the band keys
+    those of its signatures, or stored fingerprints would stop meeting new ones."""
+    lines = [words(line) for line in text.splitlines()]
+    word_list = [word for line in lines for word in line]
+    all_shingles = shingles(word_list)
+    starts, offset = [], 0
+    for line in lines:
+        if len(line) >= 8 and len(starts) < 3:
+            starts.append(offset)
+        offset += len(line)
+    starts = (starts or [0]) + [(starts or [0])[0]] * (3 - len(starts or [0]))
+
+    fp = fingerprint(text)
+
+    full = _datasketch_signature(set(all_shingles), 128)
+    leads = [_datasketch_signature(set(all_shingles[s : s + 30]), 16) for s in starts]
+    assert fp.full.tolist() == full.tolist()
+    assert fp.lead.tolist() == np.concatenate(leads).tolist()
+    keys = [_blake2b_key(b"F", i, full[i * 4 : (i + 1) * 4]) for i in range(32)]
+    keys += [_blake2b_key(b"L", i, lead[i * 4 : (i + 1) * 4]) for lead in leads for i in range(4)]
+    assert fp.band_keys == list(dict.fromkeys(keys))
 
 
 def test_a_fingerprint_of_another_scheme_is_refused():
