@@ -1,5 +1,6 @@
 """The import service: idempotent, atomic per document, honest in its report."""
 
+import gc
 import gzip
 import json
 import os
@@ -455,10 +456,11 @@ def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_pa
     with pool as extract_many:
         prepared = list(extract_many([FileTask(str(f), "auto", 10**6, 1) for f in files]))
         worker_niceness = pool.pool.submit(os.nice, 0).result()
+        frozen = pool.pool.submit(gc.get_freeze_count).result()
 
     assert len(prepared) == POOL_THRESHOLD
-
     assert worker_niceness == os.nice(0) + WORKER_NICENESS
+    assert frozen > 1000  # what a worker loaded is left out of full collections
 
 
 def test_a_large_dry_run_with_worker_processes_stores_nothing(tmp_path):

@@ -3,6 +3,8 @@ then the body's near-duplicate fingerprint and its band keys. Pure Python, impor
 without Django: the workers are spawned and never set Django up (they must not share the
 parent's database)."""
 
+import gc
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,14 @@ class FileTask:
     fmt: str
     limit_bytes: int
     size: int  # bytes on disk, for the caller's chunking
+
+
+def start(niceness: int) -> None:
+    """A worker process's start: at `niceness` above its parent (which stores what the
+    workers prepare and is the import's bottleneck), and with what the imports loaded
+    left out of the garbage collector's full collections."""
+    os.nice(niceness)
+    gc.freeze()
 
 
 def prepare(raw: RawDocument) -> Prepared:

@@ -35,7 +35,7 @@ from articles.ingest.extract import remove_lines
 from articles.ingest.hashing import content_hash
 from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
-from articles.ingest.worker import FileTask, Prepared, run
+from articles.ingest.worker import FileTask, Prepared, run, start
 from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
 from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
@@ -613,7 +613,7 @@ class _ExtractorPool:
                 self.pool = ProcessPoolExecutor(
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
-                    initializer=os.nice,
+                    initializer=start,
                     initargs=(WORKER_NICENESS,),
                 )
             return self.pool.map(run, chunk, chunksize=16)
