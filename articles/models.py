@@ -393,13 +393,13 @@ class FingerprintBand(models.Model):
     """One row of the near-duplicate (MinHash LSH) index: an article and one of its band
     keys. Two articles sharing a key are candidates, verified exactly before anything is
     linked. Derived data, rebuilt by `dedupe --rebuild`; kept in the database so that
-    finding an article's candidates is an index lookup, whatever the size of the desk."""
+    finding an article's candidates is an index lookup, whatever the size of the desk.
+    Keyed by (key, article): the rows are the key index (on SQLite a WITHOUT ROWID table;
+    see migration 0014), which imports insert into all over."""
 
+    pk = models.CompositePrimaryKey("key", "article")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bands")
     key = models.BigIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["key"], name="fpband_key_idx")]
 
     def __str__(self) -> str:
         return f"#{self.article_id}: {self.key}"

@@ -11,7 +11,8 @@ import pytest
 from datasketch import MinHash
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -472,3 +473,40 @@ def test_only_editors_decide_and_viewers_cannot_propose(viewer, analyst, editor)
     decide(candidate=pair, confirm=True, by=editor)
     pair.refresh_from_db()
     assert pair.status == DuplicateStatus.CONFIRMED
+
+
+# --- The band index's table -----------------------------------------------------------------
+
+
+def _band_columns() -> set[str]:
+    table = FingerprintBand._meta.db_table
+    with connection.cursor() as cursor:
+        return {c.name for c in connection.introspection.get_table_description(cursor, table)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_band_index_migrates_to_its_key_article_primary_key_and_back():
+    """0014 rebuilds the band table keyed by (key, article) with the rows it had: one row
+    per key and article, which the key now enforces; migrating back restores the id."""
+    a, b = _article(STORY), _article(_wrapped(STORY))
+    rows = set(FingerprintBand.objects.values_list("key", "article_id"))
+    assert len(rows) > 40 and _band_columns() == {"key", "article_id"}
+
+    call_command("migrate", "articles", "0013", verbosity=0)
+    try:
+        assert _band_columns() == {"id", "key", "article_id"}
+        with connection.cursor() as cursor:  # a row twice, as the old table allowed
+            key, article_id = next(iter(rows))
+            cursor.execute(
+                "INSERT INTO articles_fingerprintband (key, article_id) VALUES (%s, %s)",
+                [key, article_id],
+            )
+    finally:
+        call_command("migrate", "articles", verbosity=0)
+
+    assert _band_columns() == {"key", "article_id"}
+    assert sorted(FingerprintBand.objects.values_list("key", "article_id")) == sorted(rows)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FingerprintBand.objects.create(key=key, article_id=article_id)
+    report = dedupe_articles(ids=[a.pk, b.pk])
+    assert report.linked == 1  # the candidates are found through the rebuilt table
