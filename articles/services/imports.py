@@ -9,9 +9,7 @@ behind and the others still land; savepoints are committed in chunks (CHUNK_SIZE
 keep SQLite fast.
 Exact copies of an article already in the desk (same normalised body, any source) are
 linked to it while storing because it is free; near-duplicates are found by the dedupe
-service after each chunk is stored (while the workers prepare the next one), and again
-for the bodies that boilerplate learned at the end of the run changed; the report counts
-both as duplicates.
+service once the batch is stored, and the report counts both as duplicates.
 """
 
 import multiprocessing
@@ -154,8 +152,6 @@ def import_paths(
         report.batch_id = batch.pk
 
     store = _Store(batch=batch, forced_source=source, report=report)
-    if batch is not None:
-        report.dedupe = DedupeReport()
     tasks = _tasks(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
     outer = transaction.atomic() if dry_run else nullcontext()
@@ -169,7 +165,6 @@ def import_paths(
         def store_chunk(results: Iterator[list[Prepared]]) -> None:
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = [_renamed(item, rename) for prepared in results for item in prepared]
-            stored_before = len(store.new_ids)
             with transaction.atomic():
                 for document, fp in documents:
                     if isinstance(document, Problem):
@@ -177,9 +172,6 @@ def import_paths(
                     else:
                         store.add(document, fp)
                 store.flush()
-            if report.dedupe is not None:
-                # While the workers prepare the next chunk, not all at the end, alone.
-                report.dedupe.add(dedupe_articles(ids=store.new_ids[stored_before:]))
             bar.update(len(documents))
 
         pending = None
@@ -195,13 +187,11 @@ def import_paths(
             transaction.set_rollback(True)
 
     if batch is not None:
-        changed: list[int] = []
         for touched in store.touched_sources():
-            changed += refresh_source_boilerplate(source=touched, batch=batch)
+            refresh_source_boilerplate(source=touched, batch=batch)
         refresh_source_stats(sources=[s.pk for s in store.touched_sources()], only_articles=True)
-        # Similarity is measured without boilerplate: the bodies that newly learned lines
-        # changed are checked again (and their pairs that no longer hold removed).
-        report.dedupe.add(dedupe_articles(ids=changed))
+        # After the boilerplate is settled: similarity is measured without it.
+        report.dedupe = dedupe_articles(ids=store.new_ids)
         _mark_duplicates(report, batch)
     report.seconds = time.perf_counter() - started
     if batch is not None:
