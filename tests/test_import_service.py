@@ -19,6 +19,7 @@ from articles.models import (
     Article,
     ArticleStatus,
     DuplicateCandidate,
+    FingerprintBand,
     ImportBatch,
     ImportVia,
     Source,
@@ -458,6 +459,43 @@ def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_pa
     assert len(prepared) == POOL_THRESHOLD
     assert worker_niceness == os.nice(0) + WORKER_NICENESS
     assert frozen > 1000  # what a worker loaded is left out of full collections
+
+
+def test_band_keys_written_in_batches_index_every_article_before_duplicates_are_sought(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr("articles.services.imports.BAND_ROWS_PER_WRITE", 100)  # ~2 articles
+    monkeypatch.setattr("articles.services.imports.CHUNK_SIZE", 10)
+    folder = _many_text_files(tmp_path, 30)
+    story = (folder / "007.txt").read_text("utf-8").replace("Headline 7", "Headline 7, again")
+    (folder / "copy.txt").write_text(f"{story}\n\nUpdated at noon with the latest.", "utf-8")
+
+    report = import_paths([folder], source="Wire")
+
+    assert (report.imported, report.duplicates) == (30, 1)
+    assert not Article.objects.exclude(bands__isnull=False).exists()  # all indexed
+    assert Article.objects.get(title="Headline 7, again").duplicate_of.title == "Headline 7"
+
+
+def test_articles_an_interrupted_import_left_unindexed_are_indexed_by_the_next(tmp_path):
+    """An import writes band keys in batches: when it dies between two, its stored articles
+    are not yet in the LSH index. The next import (or dedupe) indexes them from their
+    stored fingerprints, so their copies are still found."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    _many_text_files(first, 3)
+    import_paths([first], source="Wire")
+    interrupted = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=interrupted.pk).update(finished_at=None)
+    FingerprintBand.objects.all().delete()  # as if it died before writing them
+    story = (first / "001.txt").read_text("utf-8").replace("Headline 1", "Headline 1, later")
+    (second / "copy.txt").write_text(story, "utf-8")
+
+    report = import_paths([second], source="Ledger")
+
+    assert report.duplicates == 1
+    assert not Article.objects.exclude(bands__isnull=False).exists()
+    assert Article.objects.get(title="Headline 1, later").duplicate_of.title == "Headline 1"
 
 
 def test_a_large_dry_run_with_worker_processes_stores_nothing(tmp_path):

@@ -23,7 +23,7 @@ from itertools import groupby, islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -92,6 +92,28 @@ def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:
                 )
                 rows += band_rows(article_id, fp)
             FingerprintBand.objects.bulk_create(rows, batch_size=2000)
+        count += len(chunk)
+    return count
+
+
+def restore_missing_bands() -> int:
+    """Index the articles that an interrupted import stored but had not indexed yet (an
+    import writes its band keys in large batches and at its end: see
+    `imports.BAND_ROWS_PER_WRITE`), from their stored fingerprints. Only articles of
+    unfinished imports are looked at. Returns how many articles were indexed."""
+    missing = (
+        Article.objects.filter(
+            import_batch__finished_at__isnull=True,
+            fingerprint_scheme=SCHEME,
+            fingerprint__isnull=False,
+        )
+        .exclude(Exists(FingerprintBand.objects.filter(article=OuterRef("pk"))))
+        .values_list("pk", "fingerprint")
+    )
+    count = 0
+    for chunk in _chunks(missing.iterator(), CHUNK):
+        rows = [row for pk, data in chunk for row in band_rows(pk, Fingerprint.from_bytes(data))]
+        FingerprintBand.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
         count += len(chunk)
     return count
 

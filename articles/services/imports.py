@@ -6,7 +6,8 @@ a process pool when it pays (worker.py; files over 1 MiB are read here and strea
 resolve the source → drop the source's learned boilerplate → skip what is already present →
 store. Each document is stored in its own savepoint, so a failing document leaves nothing
 behind and the others still land; savepoints are committed in chunks (CHUNK_SIZE) to
-keep SQLite fast.
+keep SQLite fast. The articles' LSH band keys are written in larger batches
+(BAND_ROWS_PER_WRITE) and at the end of the run, before near-duplicates are looked for.
 Exact copies of an article already in the desk (same normalised body, any source) are
 linked to it while storing because it is free; near-duplicates are found by the dedupe
 service once the batch is stored, and the report counts both as duplicates.
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from articles.dedupe import SCHEME, Fingerprint, fingerprint
@@ -37,7 +39,11 @@ from articles.ingest.worker import FileTask, Prepared, run, start
 from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
 from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
-from articles.services.duplicates import DedupeReport, dedupe_articles
+from articles.services.duplicates import (
+    DedupeReport,
+    dedupe_articles,
+    restore_missing_bands,
+)
 from articles.services.inserts import create_history, insert_returning_ids
 from articles.services.sources import SourceResolver
 
@@ -51,6 +57,13 @@ DEFAULT_LIMIT_MB = 20
 # large pages small in memory.
 CHUNK_SIZE = 1000
 CHUNK_BYTES = 16 * 1024 * 1024
+# The band keys of stored articles are written once this many rows are waiting (about
+# 4,500 articles), and at the end of the run, rather than with every chunk: the keys land
+# all over the LSH index, so each write's commit rewrites most of its pages, however few
+# rows it brings (71 MB at 90,000 articles). Importing 10,000 files into a 90,000-article
+# desk: commits 3.1 -> 1.6 s. Articles stored but not yet indexed when an import is
+# interrupted are indexed by the next import or dedupe (`duplicates.restore_missing_bands`).
+BAND_ROWS_PER_WRITE = 200_000
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
 # The workers run at a lower priority than this process, which stores what they prepare.
@@ -140,6 +153,8 @@ def import_paths(
     """
     started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
+    if not dry_run:
+        restore_missing_bands()
     for name, reason in (rejected or {}).items():
         report.outcomes.append(Outcome(name, FAILED, reason))
     limit_bytes = int(limit_mb * 1024 * 1024)
@@ -183,6 +198,8 @@ def import_paths(
             pending = results
         if pending is not None:
             store_chunk(pending)
+        with transaction.atomic():
+            store.flush_bands()
         if dry_run:
             transaction.set_rollback(True)
 
@@ -254,20 +271,23 @@ class _Store:
         self._pending: list[tuple[Document, Fingerprint]] = []
 
     def flush_bands(self) -> None:
-        """Write the LSH band keys of the articles stored since the last flush: one
-        executemany of plain rows per chunk (some 40 rows an article; model instances and
-        bulk_create cost more than computing the keys), in key order: the key index is
-        then walked once, in order, rather than at random (a chunk's band rows into a
-        5,000-article desk: 0.45 -> 0.18 ms an article)."""
+        """Write the LSH band keys of the articles stored since the last flush (in the
+        caller's transaction): one executemany of plain rows (some 40 rows an article;
+        model instances and bulk_create cost more than computing the keys), in key order:
+        the key index is then walked once, in order, rather than at random (a chunk's band
+        rows into a 5,000-article desk: 0.45 -> 0.18 ms an article). Rows already there
+        (`duplicates.restore_missing_bands` may have written them) are left alone."""
         if self._bands:
             self._bands.sort(key=itemgetter(1))
-            quote = connection.ops.quote_name
-            table, article, key = (
-                quote(name) for name in (FingerprintBand._meta.db_table, "article_id", "key")
-            )
+            ops = connection.ops
+            fields = [FingerprintBand._meta.get_field(name) for name in ("article", "key")]
+            columns = ", ".join(ops.quote_name(field.column) for field in fields)
+            insert = ops.insert_statement(on_conflict=OnConflict.IGNORE)
+            suffix = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+            table = ops.quote_name(FingerprintBand._meta.db_table)
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"INSERT INTO {table} ({article}, {key}) VALUES (%s, %s)", self._bands
+                    f"{insert} {table} ({columns}) VALUES (%s, %s) {suffix}", self._bands
                 )
         self._bands = []
 
@@ -280,7 +300,8 @@ class _Store:
         self._pending.append((document, fp))
 
     def flush(self) -> None:
-        """Store the queued documents and their band keys (in the caller's transaction)."""
+        """Store the queued documents (in the caller's transaction), and the band keys
+        waiting when there are BAND_ROWS_PER_WRITE of them."""
         pending, self._pending = self._pending, []
         if pending:
             try:
@@ -296,7 +317,8 @@ class _Store:
                 self.new_ids += chunk.new_ids
                 self._bands += chunk.bands
             self.report.outcomes += outcomes
-        self.flush_bands()
+        if len(self._bands) >= BAND_ROWS_PER_WRITE:
+            self.flush_bands()
 
     def save(self, document: Document, fp: Fingerprint) -> None:
         outcome = self._save(document, fp)

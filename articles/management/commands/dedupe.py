@@ -27,6 +27,7 @@ class Command(BaseCommand):
             )
             if chosen is None:
                 raise CommandError(f"no source named {source!r}", returncode=2)
+        duplicates.restore_missing_bands()
         if rebuild:
             report = duplicates.rebuild(source=chosen)
         elif chosen is not None:
