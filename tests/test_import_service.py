@@ -300,9 +300,17 @@ def test_boilerplate_is_learned_again_once_the_source_has_grown_by_a_quarter(tmp
     assert "convoys moving" in Article.objects.get(title="Story about new8").body
 
 
-def test_articles_alike_only_in_boilerplate_learned_at_the_end_are_not_linked(tmp_path):
+@pytest.mark.parametrize("band_rows_per_write", [200_000, 100])
+def test_articles_alike_only_in_boilerplate_learned_at_the_end_are_not_linked(
+    tmp_path, monkeypatch, band_rows_per_write
+):
     """Near-duplicates are looked for once the source's boilerplate is learned, at the end
-    of the import, so stories that only share the source's furniture are not linked."""
+    of the import, so stories that only share the source's furniture are not linked. In
+    a large import the articles are checked as their band keys are written (here every
+    two articles), before that: learning still reads them, and their bodies that the
+    learned lines change are checked again, so the links are undone."""
+    monkeypatch.setattr("articles.services.imports.BAND_ROWS_PER_WRITE", band_rows_per_write)
+    monkeypatch.setattr("articles.services.imports.CHUNK_SIZE", 2)
     furniture = "\n\n".join(
         f"Kharkiv Bureau notice {n}: subscribers receive the morning digest, the evening "
         f"briefing and alerts from the front line on every day of the week."
@@ -318,7 +326,8 @@ def test_articles_alike_only_in_boilerplate_learned_at_the_end_are_not_linked(tm
 
     report = import_paths([tmp_path], source="Kharkiv Bureau")
 
-    assert (report.imported, report.duplicates, report.dedupe.linked) == (8, 0, 0)
+    assert (report.imported, report.duplicates) == (8, 0)
+    assert report.dedupe.removed == report.dedupe.linked  # linked in between, if at all
     assert not DuplicateCandidate.objects.exists()
     assert not Article.objects.filter(duplicate_of__isnull=False).exists()
     assert all("notice" not in a.body and "situation" in a.body for a in Article.objects.all())

@@ -17,7 +17,7 @@ linked again, a confirmed one stays.
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import groupby, islice
 
@@ -60,6 +60,11 @@ class DedupeReport:
     regrouped: int = 0
     seconds: float = 0.0
     skipped_buckets: int = 0
+
+    def add(self, other: "DedupeReport") -> None:
+        """Count `other`'s work in this report too (an import dedupes chunk by chunk)."""
+        for field in fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
     def summary(self) -> str:
         return (
