@@ -33,6 +33,7 @@ from articles.models import (
     DuplicateCandidate,
     DuplicateStatus,
     FingerprintBand,
+    ImportBatch,
     Proposal,
     Source,
 )
@@ -106,11 +107,16 @@ def restore_missing_bands() -> int:
     import writes its band keys in large batches and at its end: see
     `imports.BAND_ROWS_PER_WRITE`), from their stored fingerprints. Only articles of
     unfinished imports are looked at. Returns how many articles were indexed."""
+    # The unfinished imports first (a handful at most): filtering the articles on a join
+    # read every article of the desk (1.2 s at 100,000, before each import).
+    unfinished = list(
+        ImportBatch.objects.filter(finished_at__isnull=True).values_list("pk", flat=True)
+    )
+    if not unfinished:
+        return 0
     missing = (
         Article.objects.filter(
-            import_batch__finished_at__isnull=True,
-            fingerprint_scheme=SCHEME,
-            fingerprint__isnull=False,
+            import_batch__in=unfinished, fingerprint_scheme=SCHEME, fingerprint__isnull=False
         )
         .exclude(Exists(FingerprintBand.objects.filter(article=OuterRef("pk"))))
         .values_list("pk", "fingerprint")
