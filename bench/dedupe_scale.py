@@ -86,9 +86,11 @@ def fingerprint_bytes(body: str) -> bytes:
 
 
 def store(rows: list[dict], executor: ProcessPoolExecutor) -> list[int]:
+    from django.db import transaction
+
     from articles.dedupe import SCHEME, Fingerprint
-    from articles.models import Article, FingerprintBand, Source
-    from articles.services.duplicates import band_rows
+    from articles.models import Article, Source
+    from articles.services.duplicates import band_rows, write_band_rows
 
     sources = {s.name: s for s in Source.objects.all()}
     for name in {row["source"] for row in rows} - set(sources):
@@ -115,7 +117,8 @@ def store(rows: list[dict], executor: ProcessPoolExecutor) -> list[int]:
     bands = []
     for article, fp in zip(articles, prints, strict=True):
         bands += band_rows(article.pk, Fingerprint.from_bytes(fp))
-    FingerprintBand.objects.bulk_create(bands, batch_size=5000)
+    with transaction.atomic():
+        write_band_rows(bands)
     return [article.pk for article in articles]
 
 

