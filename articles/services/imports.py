@@ -275,7 +275,7 @@ class _Store:
     Documents are collected with `add` and stored a chunk at a time by `flush`: one query
     for the urls and one for the body hashes already present, a multi-row insert of the
     articles and one of their history records (inserts.py), all in one savepoint. If that savepoint
-    fails, the chunk is stored again one savepoint per document (`save`), so a failing
+    fails, the chunk is stored again one savepoint per document (`_save`), so a failing
     document still leaves nothing behind and the others land. The outcome of every
     document is the one storing them one by one would give."""
 
@@ -326,10 +326,6 @@ class _Store:
             self.report.outcomes += outcomes
         if len(self._bands) >= BAND_ROWS_PER_WRITE:
             self.flush_bands()
-
-    def save(self, document: Document, fp: Fingerprint) -> None:
-        outcome = self._save(document, fp)
-        self.report.outcomes.append(outcome)
 
     def _save(self, document: Document, fp: Fingerprint) -> Outcome:
         bands = len(self._bands)
