@@ -27,7 +27,6 @@ from enum import StrEnum
 from functools import cache, cached_property
 
 import numpy as np
-from datasketch import MinHash
 
 from articles.ingest.clean import line_key
 
@@ -239,9 +238,15 @@ def _signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
 
 @cache
 def _permutations(num_perm: int) -> np.ndarray:
-    """datasketch's permutation parameters (uint32[2, num_perm]: a, b). Generating them
-    costs more than hashing an article: done once."""
-    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_MINHASH).permutations
+    """datasketch's permutation parameters (uint32[2, num_perm]: a, b), drawn as its
+    MinHash draws them for the "affine32" scheme (an odd `a`, any `b`, from numpy's
+    RandomState of the seed): importing datasketch, which imports scipy, took 0.4 s of
+    each import worker's start. Generating them costs more than hashing an article: done
+    once."""
+    draw = np.random.RandomState(_SEED)
+    a = draw.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return np.array([a, b])
 
 
 def _band_key(kind: bytes, index: int, values: bytes) -> int:
