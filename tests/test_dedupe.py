@@ -28,7 +28,13 @@ from articles.dedupe import (
 )
 from articles.ingest.hashing import content_hash
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, FingerprintBand
-from articles.services.duplicates import decide, dedupe_articles, propose, rebuild
+from articles.services.duplicates import (
+    UnwrittenBands,
+    decide,
+    dedupe_articles,
+    propose,
+    rebuild,
+)
 from articles.services.imports import import_paths
 from tests.factories import ArticleFactory, SourceFactory, SourceRatingFactory
 
@@ -263,6 +269,41 @@ def test_import_fingerprints_every_article_and_links_a_republished_copy(tmp_path
     assert original.duplicate_of_id is None and articles["Other headline"].duplicate_of_id is None
     assert _status(copy, original) == DuplicateStatus.AUTO
     assert second.batch_id and copy.import_batch.duplicate_count == 1
+
+
+@pytest.mark.django_db
+def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
+    """An import holds its articles' band keys back and writes them in large batches: the
+    checks it runs meanwhile must find copies among those keys, indexed or not."""
+    indexed = _article(STORY)
+    held, unindexed = UnwrittenBands(), []
+    for body in (_wrapped(_copyedited(STORY)), _rewrite(OTHER), OTHER):
+        fp = fingerprint(body)  # stored with the article, as an import stores it
+        article = ArticleFactory(
+            body=body,
+            content_hash=content_hash(body),
+            published_at=NOW,
+            fingerprint=fp.to_bytes(),
+            fingerprint_scheme=SCHEME,
+        )
+        held.add(article.pk, fp)
+        unindexed.append(article)
+    copy, rewrite, other = unindexed
+
+    without = dedupe_articles(ids=[copy.pk, rewrite.pk])
+    assert (without.pairs_checked, without.linked) == (0, 0)  # no keys: nothing to compare
+
+    report = dedupe_articles(ids=[copy.pk, rewrite.pk], unwritten=held)
+
+    assert _status(copy, indexed) == DuplicateStatus.AUTO  # a held key meets the index
+    assert _status(rewrite, other) is not None  # two held keys meet each other
+    assert report.linked + report.review == 2
+    assert not FingerprintBand.objects.filter(article__in=unindexed).exists()
+    held.write()
+    assert FingerprintBand.objects.filter(article__in=unindexed).count() == sum(
+        len(set(fingerprint(a.body).band_keys)) for a in unindexed
+    )
+    assert (held.rows, held.keys_of, held.members) == (0, {}, {})
 
 
 @pytest.mark.django_db

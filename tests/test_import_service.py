@@ -305,10 +305,10 @@ def test_articles_alike_only_in_boilerplate_learned_at_the_end_are_not_linked(
     tmp_path, monkeypatch, band_rows_per_write
 ):
     """Near-duplicates are looked for once the source's boilerplate is learned, at the end
-    of the import, so stories that only share the source's furniture are not linked. In
-    a large import the articles are checked as their band keys are written (here every
-    two articles), before that: learning still reads them, and their bodies that the
-    learned lines change are checked again, so the links are undone."""
+    of the import, so stories that only share the source's furniture are not linked. The
+    articles are checked as they are stored, before that, their band keys written or not
+    (here every two articles, or at the end): learning still reads them, and their
+    bodies that the learned lines change are checked again, so the links are undone."""
     monkeypatch.setattr("articles.services.imports.BAND_ROWS_PER_WRITE", band_rows_per_write)
     monkeypatch.setattr("articles.services.imports.CHUNK_SIZE", 2)
     furniture = "\n\n".join(
@@ -464,10 +464,15 @@ def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_pa
         prepared = list(extract_many([FileTask(str(f), "auto", 10**6, 1) for f in files]))
         worker_niceness = pool.pool.submit(os.nice, 0).result()
         frozen = pool.pool.submit(gc.get_freeze_count).result()
+        loaded = pool.pool.submit(eval, "sorted(__import__('sys').modules)").result()
 
     assert len(prepared) == POOL_THRESHOLD
     assert worker_niceness == os.nice(0) + WORKER_NICENESS
     assert frozen > 1000  # what a worker loaded is left out of full collections
+    # Plain text needs neither trafilatura nor datasketch (and its scipy): a worker that
+    # imported them started 0.65 s later, while the storing process waited for it.
+    assert "articles.dedupe" in loaded
+    assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)
 
 
 def test_band_keys_written_in_batches_index_every_article_before_duplicates_are_sought(

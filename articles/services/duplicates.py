@@ -87,6 +87,30 @@ def band_rows(article_id: int, fp: Fingerprint) -> list[tuple[int, int]]:
     return [(article_id, key) for key in set(fp.band_keys)]
 
 
+class UnwrittenBands:
+    """Band keys of stored articles that are not in the LSH index yet, as an import holds
+    them until it writes a large batch (see `imports.BAND_ROWS_PER_WRITE`): what
+    `dedupe_articles` looks up next to the index, so the import checks its articles for
+    near-duplicates as it stores them, whenever their keys are written."""
+
+    def __init__(self):
+        self.keys_of: dict[int, list[int]] = {}  # article id -> its keys
+        self.members: dict[int, list[int]] = {}  # key -> article ids
+        self.rows = 0
+
+    def add(self, article_id: int, fp: Fingerprint) -> None:
+        keys = list(set(fp.band_keys))
+        self.keys_of[article_id] = keys
+        for key in keys:
+            self.members.setdefault(key, []).append(article_id)
+        self.rows += len(keys)
+
+    def write(self) -> None:
+        """Insert them all into the index (in the caller's transaction), and forget them."""
+        write_band_rows([(pk, key) for pk, keys in self.keys_of.items() for key in keys])
+        self.__init__()
+
+
 def write_band_rows(rows: list[tuple[int, int]]) -> None:
     """Insert (article_id, key) rows into the LSH index, in the caller's transaction: one
     executemany of plain rows (some 40 an article; model instances and bulk_create cost
@@ -171,10 +195,11 @@ def refresh_outdated_fingerprints(*, source: Source | None = None) -> list[int]:
 # --- Finding duplicates ---------------------------------------------------------------------
 
 
-def dedupe_articles(*, ids: Iterable[int]) -> DedupeReport:
+def dedupe_articles(*, ids: Iterable[int], unwritten: UnwrittenBands | None = None) -> DedupeReport:
     """Check each article against the whole desk and record what it copies: the incremental
     path, run after every import. Adds links and candidates; removes the machine's own
-    pairs of these articles that no longer verify (their body changed)."""
+    pairs of these articles that no longer verify (their body changed). `unwritten`: band
+    keys not in the index yet, which count as if they were (an import's, as it stores)."""
     started = time.perf_counter()
     report = DedupeReport()
     ids = list(ids)
@@ -183,7 +208,7 @@ def dedupe_articles(*, ids: Iterable[int]) -> DedupeReport:
     report.fingerprinted = store_fingerprints(stale.values_list("pk", "body").iterator())
     pairs: set[tuple[int, int]] = set()
     for chunk in _chunks(ids, CHUNK):
-        pairs |= _candidate_pairs(chunk, report)
+        pairs |= _candidate_pairs(chunk, report, unwritten or UnwrittenBands())
     unlinked = _record(_verify(pairs, report), report, scope=set(ids))
     # Only these can change group: an article with no pair, none removed and no group
     # (most of a fresh import) stays alone.
@@ -216,27 +241,30 @@ def rebuild(*, source: Source | None = None) -> DedupeReport:
     return report
 
 
-def _candidate_pairs(ids: list[int], report: DedupeReport) -> set[tuple[int, int]]:
-    """Pairs of these articles with any article sharing a band key or the exact body.
+def _candidate_pairs(
+    ids: list[int], report: DedupeReport, unwritten: UnwrittenBands
+) -> set[tuple[int, int]]:
+    """Pairs of these articles with any article sharing a band key (in the index or in
+    `unwritten`) or the exact body.
 
-    Plain SQL: the database finds the few keys another article shares (almost every key
-    is an article's own), so only those buckets come back to Python."""
+    Plain SQL: the articles' keys, then the index's rows of those keys, in key order
+    (their pages lie together); only keys another article shares make pairs."""
     quote = connection.ops.quote_name
     band, key = quote(FingerprintBand._meta.db_table), quote("key")
     article = quote(Article._meta.db_table)
     marks = ", ".join(["%s"] * len(ids))
+    keys = {k for pk in ids for k in unwritten.keys_of.get(pk, ())}
+    indexed = [pk for pk in ids if pk not in unwritten.keys_of]
     buckets: dict[int, list[int]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {key}, COUNT(*) FROM {band} WHERE {key} IN "
-            f"(SELECT {key} FROM {band} WHERE article_id IN ({marks})) "
-            f"GROUP BY {key} HAVING COUNT(*) > 1",
-            ids,
-        )
-        shared = cursor.fetchall()
-        kept = [bucket for bucket, size in shared if size <= MAX_BUCKET]
-        report.skipped_buckets += len(shared) - len(kept)
-        for chunk in _chunks(kept, 500):
+        if indexed:
+            cursor.execute(
+                f"SELECT {key} FROM {band} WHERE article_id IN "
+                f"({', '.join(['%s'] * len(indexed))})",
+                indexed,
+            )
+            keys |= {bucket for (bucket,) in cursor.fetchall()}
+        for chunk in _chunks(sorted(keys), 500):
             cursor.execute(
                 f"SELECT {key}, article_id FROM {band} WHERE {key} IN "
                 f"({', '.join(['%s'] * len(chunk))})",
@@ -253,8 +281,15 @@ def _candidate_pairs(ids: list[int], report: DedupeReport) -> set[tuple[int, int
             ids,
         )
         pairs = {_pair(pk, first) for pk, first in cursor.fetchall() if first != pk}
+    for bucket in keys:
+        buckets[bucket] += unwritten.members.get(bucket, ())
     wanted = set(ids)
     for members in buckets.values():
+        if len(members) < 2:
+            continue
+        if len(members) > MAX_BUCKET:
+            report.skipped_buckets += 1
+            continue
         for article_id in members:
             if article_id in wanted:
                 pairs |= {_pair(article_id, other) for other in members if other != article_id}

@@ -10,9 +10,9 @@ keep SQLite fast. The articles' LSH band keys are written in larger batches
 (BAND_ROWS_PER_WRITE) and at the end of the run.
 Exact copies of an article already in the desk (same normalised body, any source) are
 linked to it while storing because it is free; near-duplicates are found by the dedupe
-service, for the articles whose band keys were just written while the workers prepare
-the next chunks, and for the rest at the end, once the sources' boilerplate is learned
-(with the bodies that learned lines changed); the report counts both as duplicates.
+service after each chunk, while the workers prepare the next ones (its lookups see the
+band keys not written yet), and again at the end for the articles whose body the
+sources' newly learned boilerplate changed; the report counts both as duplicates.
 """
 
 import multiprocessing
@@ -42,10 +42,9 @@ from articles.services.claims import refresh_source_stats
 from articles.services.cleaning import refresh_source_boilerplate
 from articles.services.duplicates import (
     DedupeReport,
-    band_rows,
+    UnwrittenBands,
     dedupe_articles,
     restore_missing_bands,
-    write_band_rows,
 )
 from articles.services.inserts import create_history, insert_returning_ids
 from articles.services.sources import SourceResolver
@@ -61,17 +60,18 @@ DEFAULT_LIMIT_MB = 20
 CHUNK_SIZE = 1000
 CHUNK_BYTES = 16 * 1024 * 1024
 # The band keys of stored articles are written once this many rows are waiting (about
-# 4,500 articles), and at the end of the run, rather than with every chunk: the keys land
-# all over the LSH index, so each write's commit rewrites most of its pages, however few
-# rows it brings (71 MB at 90,000 articles). Importing 10,000 files into a 90,000-article
-# desk: commits 3.1 -> 1.6 s. Articles stored but not yet indexed when an import is
-# interrupted are indexed by the next import or dedupe (`duplicates.restore_missing_bands`).
-BAND_ROWS_PER_WRITE = 200_000
+# 11,000 articles), and at the end of the run, rather than with every chunk: the keys land
+# all over the LSH index, so each write rewrites most of its pages, however few rows it
+# brings (71 MB at 90,000 articles; a write of 200,000 rows and its commit took 1.7 s).
+# Until then the dedupe checks look the held keys up next to the index
+# (`duplicates.UnwrittenBands`, some 80 MB at this size). Articles stored but not yet
+# indexed when an import is interrupted are indexed by the next import or dedupe
+# (`duplicates.restore_missing_bands`).
+BAND_ROWS_PER_WRITE = 500_000
 # How many chunks the workers may prepare ahead of the one being stored: enough to keep
-# them busy while a band-key write and its near-duplicate check hold up the storing
-# (last 10,000 files into a 90,000-article desk: 12.1 and 12.8 s with one, 10.7 and
-# 11.1 s with three).
-CHUNKS_AHEAD = 3
+# them busy while a band-key write holds up the storing (with one, the last 10,000 files
+# into a 90,000-article desk took 12.1 and 12.8 s; with three, 10.7 and 11.1 s).
+CHUNKS_AHEAD = 8
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
 # The workers run at a lower priority than this process, which stores what they prepare.
@@ -177,7 +177,6 @@ def import_paths(
     store = _Store(batch=batch, forced_source=source, report=report)
     if batch is not None:
         report.dedupe = DedupeReport()
-    deduped = 0  # store.new_ids[:deduped] have been checked for near-duplicates
     tasks = _tasks(paths, fmt=fmt, limit_bytes=limit_bytes, report=report, rename=rename)
     # A dry run is one transaction rolled back at the end; a real run commits chunk by chunk.
     outer = transaction.atomic() if dry_run else nullcontext()
@@ -189,7 +188,6 @@ def import_paths(
     ):
 
         def store_chunk(results: Iterator[list[Prepared]]) -> None:
-            nonlocal deduped
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = [_renamed(item, rename) for prepared in results for item in prepared]
             with transaction.atomic():
@@ -198,12 +196,11 @@ def import_paths(
                         report.outcomes.append(Outcome(document.origin, FAILED, document.reason))
                     else:
                         store.add(document, fp)
-                store.flush()
-            if report.dedupe is not None and store.indexed > deduped:
-                # The articles whose band keys were just written, while the workers
-                # prepare the next chunks (not all at the end, on one core).
-                report.dedupe.add(dedupe_articles(ids=store.new_ids[deduped : store.indexed]))
-                deduped = store.indexed
+                new_ids = store.flush()
+            if report.dedupe is not None and new_ids:
+                # While the workers prepare the next chunks (not all at the end, on one
+                # core), against the index and the keys not written yet.
+                report.dedupe.add(dedupe_articles(ids=new_ids, unwritten=store.unwritten))
             bar.update(len(documents))
 
         # With a pool, the workers extract the next chunks while one is stored (and
@@ -216,7 +213,7 @@ def import_paths(
         while pending:
             store_chunk(pending.popleft())
         with transaction.atomic():
-            store.flush_bands()
+            store.unwritten.write()
         if dry_run:
             transaction.set_rollback(True)
 
@@ -225,10 +222,9 @@ def import_paths(
         for touched in store.touched_sources():
             changed += refresh_source_boilerplate(source=touched, batch=batch)
         refresh_source_stats(sources=[s.pk for s in store.touched_sources()], only_articles=True)
-        # After the boilerplate is settled, so similarity is measured without it: the
-        # articles not checked yet, and those checked whose body learned lines changed.
-        rest = dict.fromkeys(store.new_ids[deduped:] + changed)
-        report.dedupe.add(dedupe_articles(ids=list(rest)))
+        # Checked again once the boilerplate is settled, so similarity is measured
+        # without it: the articles whose body learned lines changed.
+        report.dedupe.add(dedupe_articles(ids=changed))
         _mark_duplicates(report, batch)
     report.seconds = time.perf_counter() - started
     if batch is not None:
@@ -286,17 +282,8 @@ class _Store:
         self.sources = SourceResolver()
         self.boilerplate: dict[int, frozenset[str]] = {}
         self._touched: dict[int, Source] = {}
-        self.new_ids: list[int] = []
-        self.indexed = 0  # new_ids[:indexed] have their band keys written
-        self._bands: list = []
+        self.unwritten = UnwrittenBands()  # the stored articles' keys not in the index yet
         self._pending: list[tuple[Document, Fingerprint]] = []
-
-    def flush_bands(self) -> None:
-        """Write the band keys of the articles stored since the last write (in the caller's
-        transaction)."""
-        write_band_rows(self._bands)
-        self._bands = []
-        self.indexed = len(self.new_ids)
 
     def touched_sources(self) -> list[Source]:
         """Sources that received new articles in this run."""
@@ -306,10 +293,12 @@ class _Store:
         """Queue a document for the next `flush`."""
         self._pending.append((document, fp))
 
-    def flush(self) -> None:
-        """Store the queued documents (in the caller's transaction), and the band keys
-        waiting when there are BAND_ROWS_PER_WRITE of them."""
+    def flush(self) -> list[int]:
+        """Store the queued documents (in the caller's transaction), and write the band
+        keys waiting when there are BAND_ROWS_PER_WRITE of them. Returns the new articles'
+        ids."""
         pending, self._pending = self._pending, []
+        stored: list[tuple[int, Fingerprint]] = []
         if pending:
             try:
                 with transaction.atomic():
@@ -318,32 +307,40 @@ class _Store:
             except DatabaseError:
                 # Sources created in the rolled-back savepoint must not stay cached.
                 self.sources = SourceResolver()
-                outcomes = [self._save(document, fp) for document, fp in pending]
+                outcomes = [self._save(document, fp, stored) for document, fp in pending]
             else:
                 self._touched |= chunk.touched
-                self.new_ids += chunk.new_ids
-                self._bands += chunk.bands
+                stored = chunk.stored
             self.report.outcomes += outcomes
-        if len(self._bands) >= BAND_ROWS_PER_WRITE:
-            self.flush_bands()
+        for pk, fp in stored:
+            self.unwritten.add(pk, fp)
+        if self.unwritten.rows >= BAND_ROWS_PER_WRITE:
+            self.unwritten.write()
+        return [pk for pk, _ in stored]
 
-    def _save(self, document: Document, fp: Fingerprint) -> Outcome:
-        bands = len(self._bands)
+    def _save(self, document: Document, fp: Fingerprint, stored: list) -> Outcome:
+        """Store one document in its own savepoint; `stored` receives (id, fingerprint)
+        once it is in."""
         try:
             with transaction.atomic():
-                return self._store(document, fp)
+                outcome, fp = self._store(document, fp)
         except DatabaseError as error:
-            del self._bands[bands:]
             return Outcome(document.origin, FAILED, f"could not be stored: {error}")
+        if fp is not None:
+            stored.append((outcome.article_id, fp))
+        return outcome
 
-    def _store(self, document: Document, fp: Fingerprint) -> Outcome:
+    def _store(self, document: Document, fp: Fingerprint) -> tuple[Outcome, Fingerprint | None]:
+        """The document's outcome, and the fingerprint of the article it became (None
+        when none was stored)."""
         source = self._source_of(document)
         body, digest = self._body_of(document, source)
         if not body.strip():
-            return Outcome(document.origin, FAILED, "no article text left after boilerplate")
+            reason = "no article text left after boilerplate"
+            return Outcome(document.origin, FAILED, reason), None
         url = document.url[:2000]
         if url and (present := Article.objects.filter(url=url).values_list("pk").first()):
-            return Outcome(document.origin, PRESENT, article_id=present[0])
+            return Outcome(document.origin, PRESENT, article_id=present[0]), None
         copies = list(
             Article.objects.filter(content_hash=digest)
             .order_by("pk")
@@ -351,7 +348,7 @@ class _Store:
         )
         present, canonical_id = _copy_rule(copies, source.pk)
         if present is not None:
-            return Outcome(document.origin, PRESENT, article_id=present)
+            return Outcome(document.origin, PRESENT, article_id=present), None
         values, fp = _new_article(
             document,
             source=source,
@@ -367,10 +364,8 @@ class _Store:
         article._history_user = self.batch.started_by if self.batch else None
         article.save()
         self._touched[source.pk] = source
-        self._bands += band_rows(article.pk, fp)
-        self.new_ids.append(article.pk)
         status = DUPLICATE if canonical_id else IMPORTED
-        return Outcome(document.origin, status, article_id=article.pk)
+        return Outcome(document.origin, status, article_id=article.pk), fp
 
     def _source_of(self, document: Document) -> Source:
         if self.forced_source:
@@ -462,8 +457,7 @@ class _Chunk:
     def __init__(self, store: _Store):
         self.owner = store
         self.touched: dict[int, Source] = {}
-        self.new_ids: list[int] = []
-        self.bands: list = []
+        self.stored: list[tuple[int, Fingerprint]] = []  # the new articles
         self._urls: dict[str, int] = {}
         self._copies: dict[str, list[tuple[int, int, int | None]]] = {}
         # (outcome index, field values, source, fingerprint)
@@ -541,8 +535,7 @@ class _Chunk:
         )
         for (index, values, source, fp), pk in zip(self._queued, ids, strict=True):
             self.touched[source.pk] = source
-            self.bands += band_rows(pk, fp)
-            self.new_ids.append(pk)
+            self.stored.append((pk, fp))
             if values["url"]:
                 self._urls[values["url"]] = pk
             canonical_id = values["duplicate_of_id"]
