@@ -282,7 +282,10 @@ def _candidate_pairs(
         )
         pairs = {_pair(pk, first) for pk, first in cursor.fetchall() if first != pk}
     for bucket in keys:
-        buckets[bucket] += unwritten.members.get(bucket, ())
+        # Most held keys are only their own article's: no bucket for those.
+        held = unwritten.members.get(bucket)
+        if held and (len(held) > 1 or bucket in buckets):
+            buckets[bucket] += held
     wanted = set(ids)
     for members in buckets.values():
         if len(members) < 2:
