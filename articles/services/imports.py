@@ -201,6 +201,8 @@ def import_paths(
                 # While the workers prepare the next chunks (not all at the end, on one
                 # core), against the index and the keys not written yet.
                 report.dedupe.add(dedupe_articles(ids=new_ids, unwritten=store.unwritten))
+            if store.unwritten.rows >= BAND_ROWS_PER_WRITE:
+                _write_bands(store.unwritten)
             bar.update(len(documents))
 
         # With a pool, the workers extract the next chunks while one is stored (and
@@ -212,8 +214,7 @@ def import_paths(
                 store_chunk(pending.popleft())
         while pending:
             store_chunk(pending.popleft())
-        with transaction.atomic():
-            store.unwritten.write()
+        _write_bands(store.unwritten)
         if dry_run:
             transaction.set_rollback(True)
 
@@ -294,9 +295,8 @@ class _Store:
         self._pending.append((document, fp))
 
     def flush(self) -> list[int]:
-        """Store the queued documents (in the caller's transaction), and write the band
-        keys waiting when there are BAND_ROWS_PER_WRITE of them. Returns the new articles'
-        ids."""
+        """Store the queued documents (in the caller's transaction), their band keys held
+        in `unwritten`. Returns the new articles' ids."""
         pending, self._pending = self._pending, []
         stored: list[tuple[int, Fingerprint]] = []
         if pending:
@@ -314,8 +314,6 @@ class _Store:
             self.report.outcomes += outcomes
         for pk, fp in stored:
             self.unwritten.add(pk, fp)
-        if self.unwritten.rows >= BAND_ROWS_PER_WRITE:
-            self.unwritten.write()
         return [pk for pk, _ in stored]
 
     def _save(self, document: Document, fp: Fingerprint, stored: list) -> Outcome:
@@ -621,6 +619,17 @@ class _ExtractorPool:
                 )
             return self.pool.map(run, chunk, chunksize=16)
         return map(run, chunk)
+
+
+def _write_bands(unwritten: UnwrittenBands) -> None:
+    """Write the held band keys in a transaction of their own, without SQLite's
+    foreign-key checks: every row is an article this import stored and committed, and the
+    check looked each one up (440,000 rows into a 90,000-article desk: 2.2 -> 1.5 s). An
+    article deleted meanwhile leaves rows that match nothing (the dedupe skips them),
+    where the check would have failed the whole import. (In a dry run's transaction the
+    checks stay on; PostgreSQL keeps them.)"""
+    with connection.constraint_checks_disabled(), transaction.atomic():
+        unwritten.write()
 
 
 def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
