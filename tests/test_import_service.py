@@ -5,6 +5,8 @@ import gzip
 import json
 import os
 import shutil
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ from articles.services.cleaning import reclean_articles, update_bodies
 from articles.services.imports import (
     POOL_THRESHOLD,
     WORKER_NICENESS,
+    _Checkpointer,
     _ExtractorPool,
     import_paths,
 )
@@ -473,6 +476,33 @@ def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_pa
     # imported them started 0.65 s later, while the storing process waited for it.
     assert "articles.dedupe" in loaded
     assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_checkpointer_copies_the_wal_into_the_database_file_while_a_writer_goes_on(
+    tmp_path,
+):
+    """An import into a database file does not checkpoint its own WAL: the thread does,
+    on its own connection, while the import keeps committing."""
+    path = tmp_path / "desk.sqlite3"
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")  # as the import's connection
+    writer.execute("CREATE TABLE page (data BLOB)")
+    checkpointer = _Checkpointer(path, 0.01)
+    checkpointer.start()
+    for _ in range(20):
+        writer.execute("INSERT INTO page VALUES (randomblob(20000))")  # never blocked
+    seen = checkpointer.checkpoints
+    deadline = time.monotonic() + 30
+    while checkpointer.checkpoints < seen + 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    checkpointer.stop()
+    size = path.stat().st_size  # while the writer is open (its last close checkpoints)
+    writer.close()
+
+    assert checkpointer.checkpoints >= seen + 2 and not checkpointer.is_alive()
+    assert size > 20 * 20000  # the rows reached the database file (else 8 kB)
 
 
 @pytest.mark.django_db(transaction=True)  # the writes' own transactions, as in production
