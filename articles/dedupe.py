@@ -104,6 +104,14 @@ class Fingerprint:
             raise ValueError(f"fingerprint has {len(values)} values, expected the current scheme")
         return cls(full=values[:NUM_PERM], lead=values[NUM_PERM:])
 
+    def __reduce__(self):
+        """Pickled as its stored bytes and, once computed, its band keys packed as 64-bit
+        integers: every fingerprint an import worker prepares travels to the storing
+        process (numpy's own pickling took 11 µs to pickle and 9 µs to load one)."""
+        keys = self.__dict__.get("band_keys")
+        packed = None if keys is None else np.array(keys, dtype="<i8").tobytes()
+        return _unpickled_fingerprint, (self.to_bytes(), packed)
+
     @cached_property
     def band_keys(self) -> list[int]:
         """One signed 64-bit key per band; full-text and opening bands never collide, and
@@ -118,6 +126,13 @@ class Fingerprint:
                 for i in range(LEAD_BANDS)
             ]
         return list(dict.fromkeys(keys))
+
+
+def _unpickled_fingerprint(data: bytes, packed_keys: bytes | None) -> Fingerprint:
+    fp = Fingerprint.from_bytes(data)
+    if packed_keys is not None:
+        fp.__dict__["band_keys"] = np.frombuffer(packed_keys, dtype="<i8").tolist()
+    return fp
 
 
 def fingerprint(text: str) -> Fingerprint:

@@ -2,6 +2,7 @@
 links, candidates, groups and decisions on a real database (both SQLite and PostgreSQL)."""
 
 import hashlib
+import pickle
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -208,6 +209,17 @@ def test_the_signatures_and_band_keys_are_datasketchs_minhash_of_the_shingles(te
     keys = [_blake2b_key(b"F", i, full[i * 4 : (i + 1) * 4]) for i in range(32)]
     keys += [_blake2b_key(b"L", i, lead[i * 4 : (i + 1) * 4]) for lead in leads for i in range(4)]
     assert fp.band_keys == list(dict.fromkeys(keys))
+
+
+def test_a_fingerprint_pickles_with_its_band_keys_as_an_import_worker_sends_it():
+    computed, bare = fingerprint(STORY), fingerprint(OTHER)
+    computed.band_keys  # noqa: B018 - a worker computes them before sending
+
+    for fp in (computed, bare):
+        copy = pickle.loads(pickle.dumps(fp))
+        assert copy.to_bytes() == fp.to_bytes()
+        assert ("band_keys" in copy.__dict__) == ("band_keys" in fp.__dict__)
+        assert copy.band_keys == fp.band_keys and all(type(k) is int for k in copy.band_keys)
 
 
 def test_a_fingerprint_of_another_scheme_is_refused():
