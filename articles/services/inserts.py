@@ -33,7 +33,7 @@ def insert_returning_ids(model: type[Model], rows: Sequence[dict]) -> list[int]:
         for start in range(0, len(rows), per_statement):
             part = rows[start : start + per_statement]
             params = [
-                _prepared(field, kinds, row[field.attname] if field.attname in row else NONE)
+                _prepared(field, kinds, row.get(field.attname, NONE))
                 for row in part
                 for field, kinds in plain
             ]
