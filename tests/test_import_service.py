@@ -459,17 +459,34 @@ def test_a_large_import_extracts_in_worker_processes(tmp_path):
     assert Article.objects.filter(body__contains="convoys moving lot 3.").count() == 1
 
 
+def test_a_large_import_learns_its_sources_boilerplate_in_the_workers(tmp_path):
+    """With a pool, the sources' boilerplate is learned there while the last band keys
+    are written: the same lines are learned and stripped as without one."""
+    footer = "Kharkiv Bureau: subscribe to the morning digest and the evening briefing"
+    for i in range(POOL_THRESHOLD + 6):
+        text = f"Headline {i}\n\n{_paragraphs(f'lot {i}')}\n\n{footer}\n"
+        (tmp_path / f"{i:03d}.txt").write_text(text, "utf-8")
+
+    report = import_paths([tmp_path], source="Kharkiv Bureau", workers=2)
+
+    assert (report.imported, report.failed) == (POOL_THRESHOLD + 6, 0), report.problems
+    assert line_key(footer) in Source.objects.get(name="Kharkiv Bureau").boilerplate
+    assert not Article.objects.filter(body__contains="morning digest").exists()
+    assert Article.objects.filter(body__contains="convoys moving lot 3.").count() == 1
+
+
 def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_path):
     # The storing process is the import's bottleneck: the workers must not take its core.
     files = sorted(_many_text_files(tmp_path, POOL_THRESHOLD).iterdir())
-    pool = _ExtractorPool(2)
-    with pool as extract_many:
-        prepared = list(extract_many([FileTask(str(f), "auto", 10**6, 1) for f in files]))
+    with _ExtractorPool(2) as pool:
+        prepared = list(pool.extract_many([FileTask(str(f), "auto", 10**6, 1) for f in files]))
+        pids = set(pool.map(eval, ["__import__('os').getpid()"] * 8))  # other pure work
         worker_niceness = pool.pool.submit(os.nice, 0).result()
         frozen = pool.pool.submit(gc.get_freeze_count).result()
         loaded = pool.pool.submit(eval, "sorted(__import__('sys').modules)").result()
 
     assert len(prepared) == POOL_THRESHOLD
+    assert pids and os.getpid() not in pids
     assert worker_niceness == os.nice(0) + WORKER_NICENESS
     assert frozen > 1000  # what a worker loaded is left out of full collections
     # Plain text needs neither trafilatura nor datasketch (and its scipy): a worker that

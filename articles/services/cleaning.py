@@ -54,6 +54,11 @@ def learn_source_boilerplate(*, source: Source, batch=None) -> frozenset[str]:
     still count once). Returns the line keys. Idempotent; sources with few articles learn
     nothing.
     """
+    return _save_learned(source, learn_boilerplate(_learning_sample(source, batch)))
+
+
+def _learning_sample(source: Source, batch) -> list[str]:
+    """The bodies `learn_source_boilerplate` learns from."""
     learning_from = Article.objects.canonical()
     if batch is not None:
         learning_from |= Article.objects.filter(import_batch=batch)
@@ -61,7 +66,11 @@ def learn_source_boilerplate(*, source: Source, batch=None) -> frozenset[str]:
     # read and sort every article of the source, its column lying past raw and body
     # (64 ms a source in a 90,000-article desk, 1.6 ms by id).
     latest = learning_from.filter(source=source).order_by("-pk").values_list("body", flat=True)
-    keys = learn_boilerplate(list(latest[:LEARNING_SAMPLE])) | frozenset(source.boilerplate or ())
+    return list(latest[:LEARNING_SAMPLE])
+
+
+def _save_learned(source: Source, learned: frozenset[str]) -> frozenset[str]:
+    keys = learned | frozenset(source.boilerplate or ())
     source.boilerplate = sorted(keys)
     source.boilerplate_learned_from = Article.objects.filter(source=source).count()
     Source.objects.filter(pk=source.pk).update(
@@ -82,24 +91,38 @@ def worth_relearning(source: Source) -> bool:
     return grown >= max(1, min(learned_from, LEARNING_SAMPLE) // 4)
 
 
-def refresh_source_boilerplate(*, source: Source, batch) -> list[int]:
-    """After an import: re-learn the source's boilerplate when it has grown enough
-    (`worth_relearning`), and strip newly learned lines from the articles this batch
-    brought from that source (older articles get them on `reclean`). Returns the ids of
-    the articles whose body changed (their duplicates are for the caller to check)."""
-    if not worth_relearning(source):
-        return []
-    before = frozenset(source.boilerplate or ())
-    keys = learn_source_boilerplate(source=source, batch=batch)
-    if keys <= before:
-        return []
-    changes = []
-    for article in Article.objects.filter(import_batch=batch, source=source):
-        body = remove_lines(article.body, keys)
-        if body != article.body and body.strip():
-            changes.append((article, body))
-    update_bodies(changes, reason="learned boilerplate removed")
-    return [article.pk for article, _ in changes]
+class BoilerplateRefresh:
+    """After an import: re-learn the boilerplate of the sources it touched that have grown
+    enough (`worth_relearning`), and strip newly learned lines from the articles the batch
+    brought from each (older articles get them on `reclean`).
+
+    In two steps, so that the learning itself (pure CPU, `learn_boilerplate` over each
+    source's sample) can run elsewhere meanwhile: creating it reads the samples and hands
+    them to `learn` (`map`, or an import's worker pool's, which learns while the import
+    writes its last band keys); `apply` saves what was learned and strips it."""
+
+    def __init__(self, sources: list[Source], *, batch, learn=map):
+        self.batch = batch
+        self.due = [source for source in sources if worth_relearning(source)]
+        self.learned = learn(learn_boilerplate, [_learning_sample(s, batch) for s in self.due])
+
+    def apply(self) -> list[int]:
+        """Returns the ids of the articles whose body changed (their duplicates are for
+        the caller to check)."""
+        changed = []
+        for source, learned in zip(self.due, self.learned, strict=True):
+            before = frozenset(source.boilerplate or ())
+            keys = _save_learned(source, learned)
+            if keys <= before:
+                continue
+            changes = []
+            for article in Article.objects.filter(import_batch=self.batch, source=source):
+                body = remove_lines(article.body, keys)
+                if body != article.body and body.strip():
+                    changes.append((article, body))
+            update_bodies(changes, reason="learned boilerplate removed")
+            changed += [article.pk for article, _ in changes]
+        return changed
 
 
 def reclean_articles(*, source: Source | None = None) -> RecleanReport:
