@@ -151,10 +151,10 @@ def find_byline(text: str) -> str:
         for position in range(index + 1, min(index + 3, len(lines))):
             bio = lines[position]
             rest = bio[len(line) :].strip()
-            is_bio = bio.startswith(line) and len(rest) > 20 and _BIO_OPENERS.match(rest)
+            if not (bio.startswith(line) and len(rest) > 20 and _BIO_OPENERS.match(rest)):
+                continue
             # More story after it makes it a profile inside the article, not the author's bio.
-            story_follows = any(len(x.split()) >= _PROSE_WORDS for x in lines[position + 1 :])
-            if is_bio and not story_follows:
+            if not any(len(x.split()) >= _PROSE_WORDS for x in lines[position + 1 :]):
                 return line
     return ""
 
