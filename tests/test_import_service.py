@@ -542,6 +542,26 @@ def test_band_keys_written_in_batches_index_every_article_before_duplicates_are_
     assert Article.objects.get(title="Headline 7, again").duplicate_of.title == "Headline 7"
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_on_postgresql_an_import_leaves_the_planner_statistics_on_the_band_index(tmp_path):
+    """Without statistics PostgreSQL read the whole LSH index for every lookup of a
+    chunk's band keys: the import analyzes it (and the articles) once they changed."""
+    _many_text_files(tmp_path, 3)
+
+    import_paths([tmp_path], source="Wire")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, attname FROM pg_stats WHERE tablename = ANY(%s)",
+            [[FingerprintBand._meta.db_table, Article._meta.db_table]],
+        )
+        analyzed = set(cursor.fetchall())
+    assert {
+        (FingerprintBand._meta.db_table, "key"),
+        (Article._meta.db_table, "content_hash"),
+    } <= analyzed
+
+
 def test_articles_an_interrupted_import_left_unindexed_are_indexed_by_the_next(tmp_path):
     """An import writes band keys in batches: when it dies between two, its stored articles
     are not yet in the LSH index. The next import (or dedupe) indexes them from their

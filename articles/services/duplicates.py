@@ -133,6 +133,27 @@ def write_band_rows(rows: list[tuple[int, int]]) -> None:
         )
 
 
+def refresh_statistics() -> None:
+    """On PostgreSQL, ANALYZE the LSH index and the articles when a fifth of either
+    changed since the planner last had statistics on it (or it never had any): without
+    them it reads the whole index for each lookup of a chunk's band keys (440,000 rows:
+    30 -> 4 ms a lookup of 500 keys, and the last 1,000 files of the 10,000-article
+    benchmark took 5.0 instead of 2.8 ms an article). Autovacuum gets there as well, but
+    not in the middle of an import. SQLite plans these lookups without statistics."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [FingerprintBand._meta.db_table, Article._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND ("
+            "(last_analyze IS NULL AND last_autoanalyze IS NULL) "
+            "OR n_mod_since_analyze > 0.2 * n_live_tup)",
+            [tables],
+        )
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def store_fingerprints(items: Iterable[tuple[int, str]]) -> int:
     """Fingerprint each `(article_id, body)` and replace its band keys. Returns how many."""
     count = 0

@@ -46,6 +46,7 @@ from articles.services.duplicates import (
     DedupeReport,
     UnwrittenBands,
     dedupe_articles,
+    refresh_statistics,
     restore_missing_bands,
 )
 from articles.services.inserts import create_history, insert_returning_ids
@@ -166,6 +167,7 @@ def import_paths(
     report = ImportReport(dry_run=dry_run)
     if not dry_run:
         restore_missing_bands()
+        refresh_statistics()
     for name, reason in (rejected or {}).items():
         report.outcomes.append(Outcome(name, FAILED, reason))
     limit_bytes = int(limit_mb * 1024 * 1024)
@@ -645,6 +647,7 @@ def _write_bands(unwritten: UnwrittenBands) -> None:
     checks stay on; PostgreSQL keeps them.)"""
     with connection.constraint_checks_disabled(), transaction.atomic():
         unwritten.write()
+    refresh_statistics()
 
 
 def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
