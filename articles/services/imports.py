@@ -645,9 +645,10 @@ def _write_bands(unwritten: UnwrittenBands) -> None:
     article deleted meanwhile leaves rows that match nothing (the dedupe skips them),
     where the check would have failed the whole import. (In a dry run's transaction the
     checks stay on; PostgreSQL keeps them.)"""
+    written = unwritten.rows
     with connection.constraint_checks_disabled(), transaction.atomic():
         unwritten.write()
-    refresh_statistics()
+    refresh_statistics(written=written)
 
 
 def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
