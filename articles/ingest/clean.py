@@ -46,7 +46,7 @@ _EDGE_TABLE = str.maketrans("", "", _EDGE_INVISIBLES)
 # the long lines of an article body; line_key runs on every line of every body learned).
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _LEADING_EDGE = re.compile(r"^[\s\u200b\u200c\u200d\u2060\ufeff]*")
-_TRAILING_EDGE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+$")
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
 _NETWORKS = (
     r"telegram|twitter|x|facebook|instagram|youtube|tiktok|linkedin|google news|whatsapp|"
@@ -704,7 +704,11 @@ def _tidy_line(line: str) -> str:
     spaces stay (they may be indentation the source meant)."""
     lead = _LEADING_EDGE.match(line).group()
     line = lead.translate(_EDGE_TABLE) + line[len(lead) :]
-    return _TRAILING_EDGE.sub("", line)
+    # Whitespace and zero-width characters, in any mix, off the end: str.rstrip, not a
+    # regex tried at every position of the line (cleaning 0.245 -> 0.22 ms an article).
+    while (stripped := line.rstrip().rstrip(_ZERO_WIDTH)) is not line:
+        line = stripped
+    return line
 
 
 # Share bars, menus and emoticon rows are short; longer lines skip those checks (speed).
@@ -712,15 +716,16 @@ _ROW_MAX_WORDS = 30
 _ITEM_MAX_CHARS = 40
 
 
-def _flat(line: str) -> str:
-    return " ".join(line.split())
-
-
 # The line tests below are pure functions of one line, asked again for the same lines by
 # each pass of `clean_text` and for every article that repeats a source's furniture: they
 # remember recent answers (extraction of a plain-text article on the bench corpus, caches
 # cleared first: 0.53 -> 0.36 ms).
 _REMEMBERED_LINES = 8192
+
+
+@lru_cache(maxsize=_REMEMBERED_LINES)
+def _flat(line: str) -> str:
+    return " ".join(line.split())
 
 
 @lru_cache(maxsize=_REMEMBERED_LINES)
