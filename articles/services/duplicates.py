@@ -83,8 +83,9 @@ class DedupeReport:
 
 
 def band_rows(article_id: int, fp: Fingerprint) -> list[tuple[int, int]]:
-    """The article's rows of the LSH index, as (article_id, key)."""
-    return [(article_id, key) for key in set(fp.band_keys)]
+    """The article's rows of the LSH index, as (article_id, key) (its band keys are
+    distinct already)."""
+    return [(article_id, key) for key in fp.band_keys]
 
 
 class UnwrittenBands:
@@ -99,7 +100,7 @@ class UnwrittenBands:
         self.rows = 0
 
     def add(self, article_id: int, fp: Fingerprint) -> None:
-        keys = list(set(fp.band_keys))
+        keys = fp.band_keys  # distinct already
         self.keys_of[article_id] = keys
         for key in keys:
             self.members.setdefault(key, []).append(article_id)
@@ -137,11 +138,10 @@ def refresh_statistics(*, written: int = 0) -> None:
     """On PostgreSQL, ANALYZE the LSH index and the articles when the planner's picture
     of the index is out of date: it has no statistics on its keys, or a fifth more rows
     than it knows of are there (`written` just now, or counted since by the statistics
-    collector). Without
-    statistics it read the whole index for each lookup of a chunk's band keys (440,000
-    rows: 30 -> 4 ms a lookup of 500 keys; the last 1,000 files of the 10,000-article
-    benchmark took 5.0 instead of 2.8 ms an article). Autovacuum gets there as well, but
-    not in the middle of an import. SQLite plans these lookups without statistics."""
+    collector). Without statistics it read the whole index for each lookup of a chunk's
+    band keys (440,000 rows: 30 -> 4 ms a lookup of 500 keys; the last 1,000 files of the
+    10,000-article benchmark took 5.0 instead of 2.8 ms an article). Autovacuum gets there
+    as well, but not in the middle of an import. SQLite plans these lookups without statistics."""
     if connection.vendor != "postgresql":
         return
     band = FingerprintBand._meta.db_table
