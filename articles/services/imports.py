@@ -67,14 +67,16 @@ CHUNK_BYTES = 16 * 1024 * 1024
 # all over the LSH index, so each write dirties most of its pages, however few rows it
 # brings (71 MB at 90,000 articles), for the WAL and its checkpoint. Until then the
 # dedupe checks look the held keys up next to the index (`duplicates.UnwrittenBands`).
-# Last 10,000 files into a 90,000-article desk: writes of 150,000 and 500,000 rows took
-# as long (11.0-11.5 s); the smaller ones leave less to write once the workers are done.
-# Articles stored but not yet indexed when an import is interrupted are indexed by the
-# next import or dedupe (`duplicates.restore_missing_bands`).
+# Last 10,000 files into a 90,000-article desk, three interleaved pairs: 10.1-10.5 s
+# with writes of 150,000 rows, 10.6-10.9 s with 500,000 (the last write, after the
+# workers are done, is the larger). Articles stored but not yet indexed when an import is
+# interrupted are indexed by the next import or dedupe (`duplicates.restore_missing_bands`).
 BAND_ROWS_PER_WRITE = 150_000
-# How many chunks the workers may prepare ahead of the one being stored: enough to keep
-# them busy while a band-key write holds up the storing (with one, the last 10,000 files
-# into a 90,000-article desk took 12.1 and 12.8 s; with three, 10.7 and 11.1 s).
+# How many chunks (7 MB each at most) the workers may prepare ahead of the one being
+# stored: enough to keep them busy through a band-key write and its commit (about a
+# second, longer than they take for a chunk). Before the checks moved to each chunk, one
+# chunk ahead took 12.1 and 12.8 s for the last 10,000 files into a 90,000-article desk,
+# three 10.7 and 11.1 s; since, 3 and 8 measured within this machine's noise.
 CHUNKS_AHEAD = 8
 # Below this many documents a process pool costs more than it saves.
 POOL_THRESHOLD = 64
