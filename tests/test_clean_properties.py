@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from articles.ingest.clean import clean_text, learn_boilerplate, line_key
+from articles.ingest.clean import _flat, _word_count, clean_text, learn_boilerplate, line_key
 
 SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
 SEED_LINES = [
@@ -63,3 +63,10 @@ def test_learned_lines_come_from_the_articles_and_are_cut(articles, text):
     assert learned <= keys
     for kept in clean_text(text, source_boilerplate=learned).split("\n"):
         assert not kept.strip() or line_key(kept) not in learned
+
+
+@PROPERTY
+@given(line)
+def test_a_flat_lines_words_are_counted_as_splitting_would_count_them(text):
+    flat = _flat(text)
+    assert _word_count(flat) == len(flat.split())
