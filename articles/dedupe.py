@@ -180,6 +180,7 @@ class Similarity:
     containment: float
     smaller: int  # shingles in the smaller set
     own_parts: bool  # same source: only each article's own lines were compared
+    exact: bool = False  # the same normalised body: nothing to measure (`EXACT_COPY`)
 
     @property
     def verdict(self) -> Verdict:
@@ -192,8 +193,15 @@ class Similarity:
 
     @property
     def method(self) -> str:
+        if self.exact:
+            return "exact copy (same normalised body)"
         how = "own lines" if self.own_parts else "full text"
         return f"shingles w{SHINGLE_WORDS}, {how}"
+
+
+# Two bodies with the same content hash (`ingest.hashing`: the same words, whitespace and
+# case aside) have the same shingles: linked without comparing them.
+EXACT_COPY = Similarity(jaccard=1.0, containment=1.0, smaller=0, own_parts=False, exact=True)
 
 
 def template_lines(a: Text, b: Text, *, same_source: bool) -> frozenset[str]:

@@ -320,6 +320,23 @@ def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
 
 
 @pytest.mark.django_db
+def test_an_exact_copy_is_linked_as_one_without_comparing_shingles():
+    """The same normalised body (re-spaced, another case) needs no shingle comparison; a
+    copy-edited one is measured."""
+    original = _article(STORY)
+    respaced = _article("  " + STORY.upper().replace(" ", "  "))
+    edited = _article(_copyedited(STORY))
+
+    dedupe_articles(ids=[respaced.pk, edited.pk])
+
+    pair = DuplicateCandidate.objects.get(article_a=original, article_b=respaced)
+    assert (pair.status, pair.similarity, pair.containment) == (DuplicateStatus.AUTO, 1.0, 1.0)
+    assert pair.method == "exact copy (same normalised body)"
+    measured = DuplicateCandidate.objects.get(article_a=original, article_b=edited)
+    assert measured.method == "shingles w5, full text" and measured.similarity < 1.0
+
+
+@pytest.mark.django_db
 def test_an_exact_copy_from_another_source_is_linked_and_the_earliest_is_canonical():
     later = _article(STORY, published_at=NOW)
     earlier = _article(STORY, published_at=NOW - timedelta(hours=3))

@@ -30,7 +30,15 @@ from django.db.models.constants import OnConflict
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from articles.dedupe import SCHEME, Fingerprint, Text, Verdict, compare, fingerprint
+from articles.dedupe import (
+    EXACT_COPY,
+    SCHEME,
+    Fingerprint,
+    Text,
+    Verdict,
+    compare,
+    fingerprint,
+)
 from articles.models import (
     Article,
     DuplicateCandidate,
@@ -399,17 +407,22 @@ def _verify(pairs: set[tuple[int, int]], report: DedupeReport) -> list[_Verified
     needed = sorted({article_id for pair in pending for article_id in pair})
     texts: dict[int, Text] = {}
     sources: dict[int, int] = {}
+    hashes: dict[int, str] = {}
     for chunk in _chunks(needed, 500):
-        for pk, source_id, body in Article.objects.filter(pk__in=chunk).values_list(
-            "pk", "source_id", "body"
+        for pk, source_id, body, digest in Article.objects.filter(pk__in=chunk).values_list(
+            "pk", "source_id", "body", "content_hash"
         ):
             texts[pk] = Text(body)
             sources[pk] = source_id
+            hashes[pk] = digest
     results = []
     for a, b in pending:
         if a not in texts or b not in texts:
             continue
-        similarity = compare(texts[a], texts[b], same_source=sources[a] == sources[b])
+        if hashes[a] and hashes[a] == hashes[b]:
+            similarity = EXACT_COPY  # no shingles computed for it
+        else:
+            similarity = compare(texts[a], texts[b], same_source=sources[a] == sources[b])
         results.append(
             _Verified(
                 pair=(a, b),
