@@ -95,6 +95,10 @@ _UTF8_SEQUENCE = re.compile(
 )
 
 
+_MAGIC_PREFIXES = tuple(magic for magic, _ in _MAGIC)
+_BOM_PREFIXES = tuple(bom for bom, _ in _BOMS)
+
+
 class DecodeError(ValueError):
     """The bytes are not trustworthy text; `reason` says why in one line."""
 
@@ -109,10 +113,11 @@ def looks_binary(head: bytes) -> str | None:
     Known signatures first (PDF, ZIP, PNG ...), then NUL bytes (except in UTF-16, which
     is full of them), then a share of control bytes no text has.
     """
-    for magic, kind in _MAGIC:
-        if head.startswith(magic):
-            return kind
-    if any(head.startswith(bom) for bom, _ in _BOMS):
+    # One startswith over all the signatures first (34 calls a file before): nearly every
+    # file is text, and the kind is looked for only when one matches.
+    if head.startswith(_MAGIC_PREFIXES):
+        return next(kind for magic, kind in _MAGIC if head.startswith(magic))
+    if head.startswith(_BOM_PREFIXES):
         return None
     if b"\x00" in head:
         return None if _utf16_without_bom(head) else "NUL bytes"

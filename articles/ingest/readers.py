@@ -291,8 +291,8 @@ def _read(path: Path, origin: str, fmt: str, limit_bytes: int) -> Iterator[RawDo
     inside = " inside the gzip" if gzipped else ""
     if not data:
         raise _Refused(f"empty file{inside}")
-    kind = looks_binary(data[:HEAD_BYTES])
-    if kind:
+    # A plain file's head was checked before it was read (`_read_bytes`).
+    if gzipped and (kind := looks_binary(data[:HEAD_BYTES])):
         raise _Refused(f"binary file ({kind}){inside}, not text")
     if fmt == "auto":
         fmt = detect_format(path, data[:_SNIFF_BYTES])
