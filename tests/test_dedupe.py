@@ -16,6 +16,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from articles.dedupe import (
     SCHEME,
@@ -190,6 +193,30 @@ def test_the_signatures_and_band_keys_are_datasketchs_minhash_of_the_shingles(te
     """fingerprint() computes the MinHash signatures from one array of hashes instead of
     through four datasketch objects: the values must be datasketch's, and the band keys
     those of its signatures, or stored fingerprints would stop meeting new ones."""
+    _assert_datasketchs_minhash(text)
+
+
+# Any text, with every kind of line break, combining marks and compatibility characters.
+_TRICKY = st.lists(
+    st.one_of(
+        st.sampled_from("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029 \u0301\u0308ﬁＷ①ſΣς"),
+        st.characters(blacklist_categories=["Cs"]),
+        # Lines of eight words or more are where the openings start.
+        st.sampled_from(["word ", "Київ ", "one two three four five six seven eight nine "]),
+    ),
+    max_size=120,
+).map("".join)
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(_TRICKY)
+def test_a_fingerprint_takes_each_lines_words_as_words_finds_them(text):
+    """fingerprint() normalises the whole text at once: its words per line must still be
+    those `words` finds line by line (line breaks of every kind, marks after a break)."""
+    _assert_datasketchs_minhash(text)
+
+
+def _assert_datasketchs_minhash(text: str) -> None:
     lines = [words(line) for line in text.splitlines()]
     word_list = [word for line in lines for word in line]
     all_shingles = shingles(word_list)
