@@ -788,11 +788,14 @@ def _rules_within(limit: int) -> re.Pattern[str]:
     )
 
 
-def _tokens(flat: str) -> list[str]:
-    return [t for t in (t.strip(".:!()[]").casefold() for t in _TOKEN_SPLIT.split(flat)) if t]
+@lru_cache(maxsize=_REMEMBERED_LINES)
+def _tokens(flat: str) -> tuple[str, ...]:
+    """A short line's words as the row and column rules compare them. Remembered: a line
+    is tokenised by up to four rules, in each of two passes."""
+    return tuple(t for t in (t.strip(".:!()[]").casefold() for t in _TOKEN_SPLIT.split(flat)) if t)
 
 
-def _is_share_row(tokens: list[str]) -> bool:
+def _is_share_row(tokens: tuple[str, ...]) -> bool:
     """Share-bar words only, counters aside ("Share 0 Tweet 0 Pin 0"), naming a network or
     a share label."""
     named = [t for t in tokens if not t.isdigit()]
