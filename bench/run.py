@@ -389,11 +389,8 @@ def manage(env: dict, *args: str) -> str:
 
 def machine() -> dict:
     uname = platform.uname()
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     return {
-        "commit": commit,
+        "commit": _commit(),
         "platform": platform.platform(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -401,6 +398,21 @@ def machine() -> dict:
         "load_before": os.getloadavg(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def _commit() -> str:
+    """The commit measured, with "-dirty" when a tracked file differs from it, other than
+    the results file the benchmark itself writes (every run after the first made the
+    commit look dirty)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    changed = git(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)bench/results.json"
+    )
+    return git("rev-parse", "--short", "HEAD") + ("-dirty" if changed else "")
 
 
 def folder_bytes(folder: Path) -> int:
