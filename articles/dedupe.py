@@ -40,6 +40,8 @@ LEAD_BANDS, LEAD_ROWS = 4, 4
 # a teaser still meets a copy that put a new intro before the same first paragraph.
 LEAD_PARAGRAPHS = 3
 LEAD_MIN_WORDS = 8
+# Band keys an article has at most (its opening bands may coincide).
+KEYS_PER_ARTICLE = BANDS + LEAD_PARAGRAPHS * LEAD_BANDS
 _SEED = 1
 _MINHASH = "affine32"
 SCHEME = (

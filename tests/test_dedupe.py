@@ -3,6 +3,7 @@ links, candidates, groups and decisions on a real database (both SQLite and Post
 
 import hashlib
 import pickle
+import sqlite3
 import zlib
 from datetime import timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from articles.dedupe import (
 )
 from articles.ingest.hashing import content_hash
 from articles.models import Article, DuplicateCandidate, DuplicateStatus, FingerprintBand
+from articles.services import duplicates
 from articles.services.duplicates import (
     UnwrittenBands,
     decide,
@@ -344,6 +346,73 @@ def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
     )
     assert (held.rows, held.keys_of) == (0, {})
     assert held.members(fingerprint(copy.body).band_keys[0]) == []
+
+
+def _held(*bodies: str) -> tuple[UnwrittenBands, list[Article]]:
+    """Articles stored as an import stores them, their band keys held back."""
+    held, articles = UnwrittenBands(), []
+    for body in bodies:
+        fp = fingerprint(body)
+        article = ArticleFactory(
+            body=body,
+            content_hash=content_hash(body),
+            published_at=NOW,
+            fingerprint=fp.to_bytes(),
+            fingerprint_scheme=SCHEME,
+        )
+        held.add(article.pk, fp)
+        articles.append(article)
+    return held, articles
+
+
+def _key_lookups(queries) -> int:
+    return sum('WHERE "key" IN' in query["sql"] for query in queries.captured_queries)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
+@pytest.mark.django_db
+def test_once_the_index_keys_are_read_only_keys_it_holds_are_looked_up(monkeypatch):
+    """An import reads the index's keys once looking them up has cost as much, then looks
+    up only the keys the index has: the same copies are found with fewer lookups."""
+    monkeypatch.setattr(duplicates, "LOOKUPS_BEFORE_READING", 0)
+    indexed = _article(STORY)
+    held, (copy, other) = _held(_wrapped(_copyedited(STORY)), OTHER)
+    held._indexed.looked_up = 10**9  # as if an import had looked up that many already
+
+    with CaptureQueriesContext(connection) as queries:
+        dedupe_articles(ids=[copy.pk, other.pk], unwritten=held)
+
+    assert _status(copy, indexed) == DuplicateStatus.AUTO
+    assert held._indexed.keys is not None  # read
+    shared = set(fingerprint(copy.body).band_keys) & set(fingerprint(STORY).band_keys)
+    assert 0 < _key_lookups(queries) <= -(-len(shared) // 500)  # only the shared keys
+    held.write()  # the keys it writes are known from then on
+    assert set(fingerprint(OTHER).band_keys) <= set(held._indexed.keys.tolist())
+    later, (again,) = held, _held(OTHER)[1]
+    later.add(again.pk, fingerprint(OTHER))
+    dedupe_articles(ids=[again.pk], unwritten=later)
+    assert _status(again, other) == DuplicateStatus.AUTO  # found among the written keys
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
+@pytest.mark.django_db(transaction=True)
+def test_index_keys_read_are_not_trusted_once_another_connection_writes(monkeypatch):
+    """Another writer's keys are missing from the keys read: after another connection has
+    committed, every key is looked up again."""
+    monkeypatch.setattr(duplicates, "LOOKUPS_BEFORE_READING", 0)
+    held, (first,) = _held(OTHER)
+    held._indexed.looked_up = 10**9
+    assert held.in_index([1, 2]) == []  # read (the index is empty), nothing looked up
+    elsewhere = _article(_copyedited(OTHER))  # stored and indexed by another process:
+    with sqlite3.connect(connection.settings_dict["NAME"]) as other_connection:
+        other_connection.execute(
+            "UPDATE articles_article SET title = title WHERE id = ?", [elsewhere.pk]
+        )
+
+    dedupe_articles(ids=[first.pk], unwritten=held)
+
+    assert held._indexed.keys is None and not held._indexed.usable
+    assert _status(first, elsewhere) == DuplicateStatus.AUTO
 
 
 @pytest.mark.django_db
