@@ -312,14 +312,11 @@ def test_import_fingerprints_every_article_and_links_a_republished_copy(tmp_path
     assert second.batch_id and copy.import_batch.duplicate_count == 1
 
 
-@pytest.mark.django_db
-def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
-    """An import holds its articles' band keys back and writes them in large batches: the
-    checks it runs meanwhile must find copies among those keys, indexed or not."""
-    indexed = _article(STORY)
-    held, unindexed = UnwrittenBands(), []
-    for body in (_wrapped(_copyedited(STORY)), _rewrite(OTHER), OTHER):
-        fp = fingerprint(body)  # stored with the article, as an import stores it
+def _held(*bodies: str) -> tuple[UnwrittenBands, list[Article]]:
+    """Articles stored as an import stores them, their band keys held back."""
+    held, articles = UnwrittenBands(), []
+    for body in bodies:
+        fp = fingerprint(body)
         article = ArticleFactory(
             body=body,
             content_hash=content_hash(body),
@@ -328,7 +325,16 @@ def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
             fingerprint_scheme=SCHEME,
         )
         held.add(article.pk, fp)
-        unindexed.append(article)
+        articles.append(article)
+    return held, articles
+
+
+@pytest.mark.django_db
+def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
+    """An import holds its articles' band keys back and writes them in large batches: the
+    checks it runs meanwhile must find copies among those keys, indexed or not."""
+    indexed = _article(STORY)
+    held, unindexed = _held(_wrapped(_copyedited(STORY)), _rewrite(OTHER), OTHER)
     copy, rewrite, other = unindexed
 
     without = dedupe_articles(ids=[copy.pk, rewrite.pk])
@@ -346,23 +352,6 @@ def test_band_keys_not_written_yet_are_looked_up_next_to_the_index():
     )
     assert (held.rows, held.keys_of) == (0, {})
     assert held.members(fingerprint(copy.body).band_keys[0]) == []
-
-
-def _held(*bodies: str) -> tuple[UnwrittenBands, list[Article]]:
-    """Articles stored as an import stores them, their band keys held back."""
-    held, articles = UnwrittenBands(), []
-    for body in bodies:
-        fp = fingerprint(body)
-        article = ArticleFactory(
-            body=body,
-            content_hash=content_hash(body),
-            published_at=NOW,
-            fingerprint=fp.to_bytes(),
-            fingerprint_scheme=SCHEME,
-        )
-        held.add(article.pk, fp)
-        articles.append(article)
-    return held, articles
 
 
 def _key_lookups(queries) -> int:
