@@ -75,7 +75,11 @@ class Verdict(StrEnum):
 def words(text: str) -> list[str]:
     """Case-folded words, compatibility-normalised (ﬁ → fi, full-width digits), so
     typography and case never separate two copies."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    return _WORD.findall(_folded(text))
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def shingles(word_list: list[str]) -> list[str]:
@@ -143,7 +147,7 @@ def fingerprint(text: str) -> Fingerprint:
     # The words of each line, as `words` finds them, with the text normalised once rather
     # than line by line: no character normalises or folds into or out of a line break,
     # and none composes across one (an article 215-226 -> 208-217 µs).
-    for line in unicodedata.normalize("NFKC", text).casefold().splitlines():
+    for line in _folded(text).splitlines():
         line_words = _WORD.findall(line)
         if len(line_words) >= LEAD_MIN_WORDS and len(starts) < LEAD_PARAGRAPHS:
             starts.append(len(word_list))
