@@ -106,7 +106,10 @@ class UnwrittenBands:
 
     Nearly every key is held for one article only, so a key maps to that article's id,
     and only keys held for several articles have a list of the others: a list per key
-    made up most of the objects the garbage collector traversed while importing."""
+    made up most of the objects the garbage collector traversed while importing.
+
+    It also keeps what the import knows of the keys already in the index
+    (`_IndexedKeys`, `in_index`), since it writes the keys that grow it."""
 
     def __init__(self):
         self._forget()
