@@ -2,6 +2,7 @@
 links, candidates, groups and decisions on a real database (both SQLite and PostgreSQL)."""
 
 import hashlib
+import importlib
 import pickle
 import sqlite3
 import zlib
@@ -168,16 +169,42 @@ def test_the_fingerprint_round_trips_and_copies_share_band_keys():
     assert not set(fingerprint(OTHER).band_keys) & set(fp.band_keys)
 
 
+# The hashing as the scheme defines it, in plain integers (independent of the numpy code
+# that computes it for a whole text at once).
+_MASK64 = 2**64 - 1
+_CHAIN = 0x9E3779B97F4A7C15
+
+
+def _fmix64(value: int) -> int:
+    value ^= value >> 33
+    value = value * 0xFF51AFD7ED558CCD & _MASK64
+    value ^= value >> 33
+    value = value * 0xC4CEB9FE1A85EC53 & _MASK64
+    return value ^ value >> 33
+
+
+def _chained(start: int, values) -> int:
+    for value in values:
+        start = (start * _CHAIN + value) & _MASK64
+    return _fmix64(start)
+
+
+def _shingle_hash(shingle: bytes) -> int:
+    """A shingle's hash: its words' crc32 chained, finalised, the top 32 bits."""
+    return _chained(0, map(zlib.crc32, shingle.split(b" "))) >> 32
+
+
 def _datasketch_signature(shingle_set: set[str], num_perm: int) -> np.ndarray:
-    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=zlib.crc32, scheme="affine32")
+    minhash = MinHash(num_perm=num_perm, seed=1, hashfunc=_shingle_hash, scheme="affine32")
     minhash.update_batch([shingle.encode() for shingle in shingle_set])
     return minhash.hashvalues
 
 
-def _blake2b_key(kind: bytes, index: int, values: np.ndarray) -> int:
-    person = kind + index.to_bytes(2, "little")
-    digest = hashlib.blake2b(values.astype("<u4").tobytes(), digest_size=8, person=person)
-    return int.from_bytes(digest.digest(), "little", signed=True)
+def _band_key(kind: bytes, index: int, values: np.ndarray) -> int:
+    """A band's key: its values chained after the band's seed, finalised, signed."""
+    seed = hashlib.blake2b(kind + index.to_bytes(2, "little"), digest_size=8).digest()
+    key = _chained(int.from_bytes(seed, "big"), map(int, values))
+    return key - 2**64 if key >= 2**63 else key
 
 
 @pytest.mark.parametrize(
@@ -235,8 +262,8 @@ def _assert_datasketchs_minhash(text: str) -> None:
     leads = [_datasketch_signature(set(all_shingles[s : s + 30]), 16) for s in starts]
     assert fp.full.tolist() == full.tolist()
     assert fp.lead.tolist() == np.concatenate(leads).tolist()
-    keys = [_blake2b_key(b"F", i, full[i * 4 : (i + 1) * 4]) for i in range(32)]
-    keys += [_blake2b_key(b"L", i, lead[i * 4 : (i + 1) * 4]) for lead in leads for i in range(4)]
+    keys = [_band_key(b"F", i, full[i * 4 : (i + 1) * 4]) for i in range(32)]
+    keys += [_band_key(b"L", i, lead[i * 4 : (i + 1) * 4]) for lead in leads for i in range(4)]
     assert fp.band_keys == list(dict.fromkeys(keys))
 
 
@@ -254,6 +281,34 @@ def test_a_fingerprint_pickles_with_its_band_keys_as_an_import_worker_sends_it()
 def test_a_fingerprint_of_another_scheme_is_refused():
     with pytest.raises(ValueError, match="current scheme"):
         Fingerprint.from_bytes(b"\x00" * 40)
+
+
+@pytest.mark.django_db
+def test_the_migration_to_the_current_scheme_fingerprints_a_desks_articles_again():
+    """Keys of an earlier scheme never meet new articles': migration 0015 replaces them
+    (and leaves articles never fingerprinted, and current ones, alone)."""
+    from django.apps import apps
+
+    refingerprint = importlib.import_module(
+        "articles.migrations.0015_fingerprints_of_the_current_scheme"
+    ).refingerprint
+    old, current = _article(STORY), _article(OTHER)
+    never = ArticleFactory(body=STORY + " Again.")
+    Article.objects.filter(pk=old.pk).update(fingerprint=b"\x01" * 704, fingerprint_scheme="v2")
+    FingerprintBand.objects.filter(article=old).delete()
+    FingerprintBand.objects.create(article=old, key=12345)
+    untouched = set(FingerprintBand.objects.filter(article=current).values_list("key", flat=True))
+
+    refingerprint(apps, None)
+
+    old.refresh_from_db()
+    assert old.fingerprint_scheme == SCHEME
+    assert bytes(old.fingerprint) == fingerprint(STORY).to_bytes()
+    keys = FingerprintBand.objects.filter(article=old).values_list("key", flat=True)
+    assert sorted(keys) == sorted(fingerprint(STORY).band_keys)
+    assert set(current.bands.values_list("key", flat=True)) == untouched
+    never.refresh_from_db()
+    assert never.fingerprint is None and not never.bands.exists()
 
 
 # --- The service ----------------------------------------------------------------------------
