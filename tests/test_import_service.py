@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.dedupe import fingerprint
 from articles.ingest.clean import line_key
@@ -28,7 +29,10 @@ from articles.models import (
 )
 from articles.services.cleaning import reclean_articles, update_bodies
 from articles.services.imports import (
+    DUPLICATE,
+    IMPORTED,
     POOL_THRESHOLD,
+    PRESENT,
     WORKER_NICENESS,
     _Checkpointer,
     _ExtractorPool,
@@ -132,6 +136,49 @@ def test_an_exact_copy_from_another_source_is_linked_to_the_first(tmp_path):
     original = Article.objects.get(source__name="Wire One")
     copy = Article.objects.get(source__name="Copycat")
     assert copy.duplicate_of == original and original.duplicate_of is None
+
+
+def test_copies_within_a_chunk_get_the_outcomes_of_storing_one_by_one_in_few_inserts(tmp_path):
+    """A chunk is inserted in layers (each document that shares its url or body with an
+    earlier one still to be stored waits for the next insert): the outcomes must be
+    those of storing the documents one by one, in order."""
+    x, y, z = _paragraphs("the ceasefire", 4), _paragraphs("the harvest", 4), _paragraphs("ports")
+    docs = [  # (name, source, url, body)
+        ("a", "One", "https://one.example/a", x),
+        ("b", "Two", "https://two.example/b", x),  # copies a
+        ("c", "Three", "https://three.example/c", y),
+        ("d", "One", "https://one.example/d", x),  # present: a, same source
+        ("e", "Four", "https://one.example/a", z),  # present: a, same url
+        ("f", "Two", "https://two.example/f", x),  # present: b, same source (a is not)
+        ("g", "Five", "https://five.example/g", y),  # copies c
+    ]
+    path = tmp_path / "copies.jsonl"
+    lines = [{"title": n, "body": b, "source": s, "url": u} for n, s, u, b in docs]
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_paths([path], workers=1)
+
+    by_title = {a.title: a for a in Article.objects.all()}
+    assert sorted(by_title) == ["a", "b", "c", "g"]
+    assert by_title["b"].duplicate_of == by_title["a"]
+    assert by_title["g"].duplicate_of == by_title["c"]
+    assert by_title["a"].duplicate_of is None and by_title["c"].duplicate_of is None
+    assert [o.status for o in report.outcomes] == [
+        IMPORTED,
+        DUPLICATE,
+        IMPORTED,
+        PRESENT,
+        PRESENT,
+        PRESENT,
+        DUPLICATE,
+    ]
+    present = [o.article_id for o in report.outcomes if o.status == PRESENT]
+    assert present == [by_title["a"].pk, by_title["a"].pk, by_title["b"].pk]
+    article_inserts = [
+        q for q in queries if q["sql"].startswith('INSERT INTO "articles_article" (')
+    ]
+    assert len(article_inserts) == 2  # a and c; then b and g (d, e, f are present)
 
 
 def test_bad_documents_are_reported_and_the_good_ones_still_land(tmp_path):
