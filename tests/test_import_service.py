@@ -30,11 +30,13 @@ from articles.models import (
 from articles.services.cleaning import reclean_articles, update_bodies
 from articles.services.imports import (
     DUPLICATE,
+    GC_THRESHOLDS,
     IMPORTED,
     POOL_THRESHOLD,
     PRESENT,
     WORKER_NICENESS,
     _Checkpointer,
+    _collector_settings,
     _ExtractorPool,
     import_paths,
 )
@@ -530,16 +532,29 @@ def test_the_workers_run_at_a_lower_priority_than_the_process_that_stores(tmp_pa
         pids = set(pool.map(eval, ["__import__('os').getpid()"] * 8))  # other pure work
         worker_niceness = pool.pool.submit(os.nice, 0).result()
         frozen = pool.pool.submit(gc.get_freeze_count).result()
+        thresholds = pool.pool.submit(gc.get_threshold).result()
         loaded = pool.pool.submit(eval, "sorted(__import__('sys').modules)").result()
 
     assert len(prepared) == POOL_THRESHOLD
     assert pids and os.getpid() not in pids
     assert worker_niceness == os.nice(0) + WORKER_NICENESS
     assert frozen > 1000  # what a worker loaded is left out of full collections
+    assert thresholds == GC_THRESHOLDS
     # Plain text needs neither trafilatura nor datasketch (and its scipy): a worker that
     # imported them started 0.65 s later, while the storing process waited for it.
     assert "articles.dedupe" in loaded
     assert not {"trafilatura", "datasketch", "scipy"} & set(loaded)
+
+
+@pytest.mark.django_db(databases=[])
+def test_while_importing_the_collector_collects_less_often_and_skips_what_was_loaded():
+    gc.unfreeze()  # as a web process that froze nothing
+    before, tracked_before = gc.get_threshold(), len(gc.get_objects())
+    with _collector_settings():
+        during, tracked = gc.get_threshold(), len(gc.get_objects())
+    assert during == GC_THRESHOLDS != before
+    assert tracked < 1000 < tracked_before  # Django and the app, out of the collections
+    assert (gc.get_threshold(), gc.get_freeze_count()) == (before, 0)  # all put back
 
 
 @pytest.mark.django_db(databases=[])

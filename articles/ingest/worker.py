@@ -28,12 +28,15 @@ class FileTask:
     size: int  # bytes on disk, for the caller's chunking
 
 
-def start(niceness: int) -> None:
+def start(niceness: int, gc_thresholds: tuple[int, int, int] | None = None) -> None:
     """A worker process's start: at `niceness` above its parent (which stores what the
-    workers prepare and is the import's bottleneck), and with what the imports loaded
-    left out of the garbage collector's full collections."""
+    workers prepare and is the import's bottleneck), with what the imports loaded left
+    out of the garbage collector's full collections, and the collector's thresholds
+    (the import's: `imports.GC_THRESHOLDS`)."""
     os.nice(niceness)
     gc.freeze()
+    if gc_thresholds:
+        gc.set_threshold(*gc_thresholds)
 
 
 def prepare(raw: RawDocument) -> Prepared:

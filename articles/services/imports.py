@@ -15,6 +15,7 @@ band keys not written yet), and again at the end for the articles whose body the
 sources' newly learned boilerplate changed; the report counts both as duplicates.
 """
 
+import gc
 import multiprocessing
 import os
 import sqlite3
@@ -190,6 +191,7 @@ def import_paths(
     with (
         _ExtractorPool(workers) as pool,
         _sqlite_settings(),
+        _collector_settings(),
         outer,
         _progress(progress) as bar,
     ):
@@ -649,7 +651,7 @@ class _ExtractorPool:
                     self.workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=start,
-                    initargs=(WORKER_NICENESS,),
+                    initargs=(WORKER_NICENESS, GC_THRESHOLDS),
                 )
             return self.pool.map(run, chunk, chunksize=16)
         return map(run, chunk)
@@ -737,6 +739,33 @@ def _sqlite_settings():
         with connection.cursor() as cursor:
             for name, value in previous.items():
                 cursor.execute(f"PRAGMA {name} = {value}")
+
+
+# The garbage collector while importing (and in the workers). What is loaded before (Django,
+# the app, the libraries) is left out of its collections (`gc.freeze`): full collections
+# scanned it again and again (a third of a second per 10,000 articles into a
+# 90,000-article desk). And it collects the youngest objects every 10,000 allocations
+# rather than 700, the older ones every 10 of those: an import allocates many short-lived
+# objects and few cycles. Last 10,000 files into that desk, the objects frozen in both,
+# interleaved: collections 0.23 -> 0.11 s, storing process CPU 6.64-6.70 -> 6.19-6.24 s,
+# wall 9.28-9.48 -> 8.84-8.87 s.
+GC_THRESHOLDS = (10_000, 10, 10)
+
+
+@contextmanager
+def _collector_settings():
+    """GC_THRESHOLDS, with what was loaded before left out of full collections; the
+    previous thresholds and the objects put back afterwards (a web upload's process lives
+    on), unless something had frozen objects before (all would be put back)."""
+    previous, frozen = gc.get_threshold(), gc.get_freeze_count()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+        if not frozen:
+            gc.unfreeze()
 
 
 class _Checkpointer(threading.Thread):

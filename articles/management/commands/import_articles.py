@@ -5,8 +5,6 @@ Exit status: 0 when every document was imported or already present, 1 when some 
 failed, 2 on bad usage.
 """
 
-import gc
-
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.ingest.readers import FORMATS
@@ -50,10 +48,6 @@ class Command(BaseCommand):
             raise CommandError("--limit-mb must be positive", returncode=2)
         if workers is not None and workers < 1:
             raise CommandError("--workers must be at least 1", returncode=2)
-        # What is loaded by now (Django, the app, the libraries) lives as long as this
-        # process: the collector stops scanning it again in every full collection (a third
-        # of a second per 10,000 articles into a 90,000-article desk).
-        gc.freeze()
         report = import_paths(
             paths,
             source=source,
