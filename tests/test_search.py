@@ -555,6 +555,15 @@ def test_sqlite_filters_matches_from_the_covering_index():
     assert "VIRTUAL TABLE" in plan
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 settings")
+def test_the_article_index_writes_large_segments_and_merges_them_less_often():
+    """Migration 0016: an import's 1,000-article statements become one segment each."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT k, v FROM articles_article_fts_config")
+        settings = dict(cursor.fetchall())
+    assert settings["hashsize"] == 16 * 1024 * 1024 and settings["automerge"] == 8
+
+
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_the_migration_module_restores_lost_triggers_and_reindexes():
     """What a later migration that remade a table would run: idempotent, re-indexes."""
