@@ -259,23 +259,24 @@ def _shingle_hashes(word_list: list[str]) -> np.ndarray:
     crcs = np.fromiter(map(zlib.crc32, map(str.encode, word_list)), np.uint64, count)
     width = min(count, SHINGLE_WORDS)  # a short text is one shingle of all its words
     runs = count - width + 1 if count else 0
-    chained = crcs[:runs].copy()
-    for offset in range(1, width):
-        chained *= _CHAIN
-        chained += crcs[offset : offset + runs]
-    hashes = (_fmix64(chained) >> _TOP).astype(np.uint32)
-    shift1, multiply1, shift2, multiply2, shift3 = _FMIX32
-    hashes ^= hashes >> shift1
-    hashes *= multiply1
-    hashes ^= hashes >> shift2
-    hashes *= multiply2
-    hashes ^= hashes >> shift3
-    return hashes
+    chained = _chained(crcs[:runs].copy(), (crcs[at : at + runs] for at in range(1, width)))
+    return _fmix((chained >> _TOP).astype(np.uint32), _FMIX32)
 
 
-def _fmix64(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finalizer, in place on uint64 `values`."""
-    shift1, multiply1, shift2, multiply2, shift3 = _FMIX64
+def _chained(start: np.ndarray, parts) -> np.ndarray:
+    """`start` (uint64) chained with each of `parts` in turn (x -> x*_CHAIN + part, mod
+    2^64) and finalised by MurmurHash3's fmix64, in place: how the scheme hashes a
+    shingle's words and a band's values."""
+    for part in parts:
+        start *= _CHAIN
+        start += part
+    return _fmix(start, _FMIX64)
+
+
+def _fmix(values: np.ndarray, constants: tuple) -> np.ndarray:
+    """MurmurHash3's finalizer, in place: 32-bit (`_FMIX32`, uint32 values) or 64-bit
+    (`_FMIX64`, uint64)."""
+    shift1, multiply1, shift2, multiply2, shift3 = constants
     values ^= values >> shift1
     values *= multiply1
     values ^= values >> shift2
@@ -310,11 +311,7 @@ def _band_keys(signature: np.ndarray, rows: int, seeds: np.ndarray) -> np.ndarra
     seed and its values chained as a shingle's words are, through MurmurHash3's 64-bit
     finalizer (an article's 44 keys by blake2b 35 µs, at once 8 µs)."""
     values = signature.reshape(-1, rows).astype(np.uint64)
-    chained = seeds.copy()
-    for row in range(rows):
-        chained *= _CHAIN
-        chained += values[:, row]
-    return _fmix64(chained)
+    return _chained(seeds.copy(), (values[:, row] for row in range(rows)))
 
 
 @cache
