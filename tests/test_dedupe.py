@@ -665,6 +665,36 @@ def test_checking_one_article_costs_the_same_queries_in_a_small_and_a_larger_des
     assert small == larger
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plans")
+@pytest.mark.django_db
+def test_checking_articles_seeks_their_pairs_and_never_reads_all_pairs_of_a_status():
+    """Every query of a check on the pairs goes through the articles' own indexes: with a
+    status in the query, SQLite read all pairs of that status, per chunk of an import."""
+    a = _article(STORY)
+    _article(OTHER), _article(_wrapped(OTHER))
+    dedupe_articles(ids=list(Article.objects.values_list("pk", flat=True)))
+    assert DuplicateCandidate.objects.count() == 1  # a status to read all of
+    copy = _article(_wrapped(STORY))
+
+    with CaptureQueriesContext(connection) as captured:
+        report = dedupe_articles(ids=[copy.pk])
+
+    assert report.linked == 1 and _canonical_of(copy) == a.pk
+    table = DuplicateCandidate._meta.db_table
+    plans = {}
+    with connection.cursor() as cursor:
+        for query in captured:
+            if query["sql"].startswith("SELECT") and f'FROM "{table}"' in query["sql"]:
+                cursor.execute(f"EXPLAIN QUERY PLAN {query['sql']}")
+                plans[query["sql"]] = [row[-1] for row in cursor.fetchall()]
+    assert len(plans) >= 4  # decided pairs, existing pairs, linked pairs, rejected pairs
+    for sql, plan in plans.items():
+        assert not any(step.startswith("SCAN") or "dupcand_status" in step for step in plan), (
+            sql,
+            plan,
+        )
+
+
 @pytest.mark.django_db
 def test_only_editors_decide_and_viewers_cannot_propose(viewer, analyst, editor):
     a, b = _article(STORY), _article(_teaser(STORY))
