@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.dedupe import fingerprint
+from articles.dedupe import KEYS_PER_ARTICLE, fingerprint
 from articles.ingest.clean import line_key
 from articles.ingest.hashing import content_hash
 from articles.ingest.worker import FileTask
@@ -28,16 +28,20 @@ from articles.models import (
     Source,
 )
 from articles.services.cleaning import reclean_articles, update_bodies
+from articles.services.duplicates import UnwrittenBands
 from articles.services.imports import (
+    BAND_ROWS_PER_WRITE,
     DUPLICATE,
     GC_THRESHOLDS,
     IMPORTED,
+    MAX_BAND_ROWS_HELD,
     POOL_THRESHOLD,
     PRESENT,
     WORKER_NICENESS,
     _Checkpointer,
     _collector_settings,
     _ExtractorPool,
+    _rows_per_write,
     import_paths,
 )
 from articles.services.sources import UNKNOWN_SOURCE
@@ -602,6 +606,25 @@ def test_band_keys_written_in_batches_index_every_article_before_duplicates_are_
         with connection.cursor() as cursor:
             assert cursor.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert Article.objects.get(title="Headline 7, again").duplicate_of.title == "Headline 7"
+
+
+@pytest.mark.django_db
+def test_band_keys_are_held_for_a_share_of_the_index_the_import_keeps_count_of(tmp_path):
+    _many_text_files(tmp_path, 3)
+    import_paths([tmp_path], source="Wire")
+    unwritten = UnwrittenBands()
+    article = Article.objects.first()
+    counted = unwritten.index_rows()
+    assert counted == 3 * KEYS_PER_ARTICLE  # at most, before any key is written
+
+    fp = fingerprint(article.body)
+    unwritten.add(article.pk, fp)
+    unwritten.write()  # already there: ignored, but counted (an estimate, from above)
+
+    assert unwritten.index_rows() == counted + len(fp.band_keys)
+    assert _rows_per_write(0) == _rows_per_write(16 * BAND_ROWS_PER_WRITE) == BAND_ROWS_PER_WRITE
+    assert _rows_per_write(4_000_000) == 250_000  # a 90,000-article desk: a sixteenth
+    assert _rows_per_write(10**9) == MAX_BAND_ROWS_HELD
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")

@@ -143,6 +143,10 @@ class UnwrittenBands:
         """Of these keys (sorted), the ones worth looking up in the index (`_IndexedKeys`)."""
         return self._indexed.among(keys)
 
+    def index_rows(self) -> int:
+        """About how many rows the index has, with those `write` added."""
+        return self._indexed.rows
+
     def write(self) -> None:
         """Insert them all into the index (in the caller's transaction), and forget them."""
         keys = np.fromiter(chain.from_iterable(self.keys_of.values()), np.int64, self.rows)
@@ -193,9 +197,7 @@ class _IndexedKeys:
             self.looked_up += len(keys)
             if self.looked_up < LOOKUPS_BEFORE_READING:
                 return keys
-            if self.index_rows is None:  # at most: some 44 keys an article
-                self.index_rows = Article.objects.count() * KEYS_PER_ARTICLE
-            if self.looked_up * LOOKUP_COST_IN_KEYS_READ < self.index_rows:
+            if self.looked_up * LOOKUP_COST_IN_KEYS_READ < self.rows:
                 return keys
             self._read()
         elif _data_version() != self.version:
@@ -207,8 +209,18 @@ class _IndexedKeys:
         at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
         return wanted[self.keys[at] == wanted].tolist()
 
+    @property
+    def rows(self) -> int:
+        """About how many rows the index has: some 44 an article at most, counted once,
+        then the keys written added."""
+        if self.index_rows is None:
+            self.index_rows = Article.objects.count() * KEYS_PER_ARTICLE
+        return self.index_rows
+
     def add(self, keys: np.ndarray) -> None:
         """Keys (sorted) this connection has written to the index."""
+        if self.index_rows is not None:
+            self.index_rows += len(keys)
         if self.keys is not None:
             self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
 

@@ -63,16 +63,22 @@ DEFAULT_LIMIT_MB = 20
 # large pages small in memory.
 CHUNK_SIZE = 1000
 CHUNK_BYTES = 16 * 1024 * 1024
-# The band keys of stored articles are written once this many rows are waiting (about
-# 3,400 articles), and at the end of the run, rather than with every chunk: the keys land
-# all over the LSH index, so each write dirties most of its pages, however few rows it
-# brings (71 MB at 90,000 articles), for the WAL and its checkpoint. Until then the
-# dedupe checks look the held keys up next to the index (`duplicates.UnwrittenBands`).
-# Last 10,000 files into a 90,000-article desk, three interleaved pairs: 10.1-10.5 s
-# with writes of 150,000 rows, 10.6-10.9 s with 500,000 (the last write, after the
-# workers are done, is the larger). Articles stored but not yet indexed when an import is
-# interrupted are indexed by the next import or dedupe (`duplicates.restore_missing_bands`).
+# The band keys of stored articles are written once enough rows are waiting, and at the
+# end of the run, rather than with every chunk: the keys land all over the LSH index, so
+# each write dirties most of its pages, however few rows it brings (71 MB at 90,000
+# articles), for the WAL and its checkpoint. Until then the dedupe checks look the held
+# keys up next to the index (`duplicates.UnwrittenBands`). Enough is BAND_ROWS_PER_WRITE
+# (about 3,400 articles), or a BAND_WRITE_SHARE of the rows in the index when that is
+# more, so that a write brings as many rows per page it dirties in a large desk as in a
+# small one: with a fixed batch an article's share of the writes grew with the desk.
+# Last 10,000 files into a 90,000-article desk (3.9 million rows; four interleaved pairs):
+# 9.2-10.6 s with writes of 150,000 rows, 9.2-9.8 s with 250,000. At most
+# MAX_BAND_ROWS_HELD (some 90 bytes a row held). Articles stored but not yet indexed when
+# an import is interrupted are indexed by the next import or dedupe
+# (`duplicates.restore_missing_bands`).
 BAND_ROWS_PER_WRITE = 150_000
+BAND_WRITE_SHARE = 1 / 16
+MAX_BAND_ROWS_HELD = 1_000_000
 # How many chunks (7 MB each at most) the workers may prepare ahead of the one being
 # stored: enough to keep them busy through a band-key write and its commit (about a
 # second, longer than they take for a chunk). Before the checks moved to each chunk, one
@@ -210,7 +216,7 @@ def import_paths(
                 # While the workers prepare the next chunks (not all at the end, on one
                 # core), against the index and the keys not written yet.
                 report.dedupe.add(dedupe_articles(ids=new_ids, unwritten=store.unwritten))
-            if store.unwritten.rows >= BAND_ROWS_PER_WRITE:
+            if store.unwritten.rows >= _rows_per_write(store.unwritten.index_rows()):
                 _write_bands(store.unwritten)
             bar.update(len(documents))
 
@@ -675,6 +681,12 @@ def _write_bands(unwritten: UnwrittenBands) -> None:
     with connection.constraint_checks_disabled(), transaction.atomic():
         unwritten.write()
     refresh_statistics(written=written)
+
+
+def _rows_per_write(index_rows: int) -> int:
+    """How many band keys to hold before writing them, in an index of `index_rows`."""
+    share = int(index_rows * BAND_WRITE_SHARE)
+    return min(MAX_BAND_ROWS_HELD, max(BAND_ROWS_PER_WRITE, share))
 
 
 def _chunks(tasks: Iterable, size: int, max_bytes: int) -> Iterator[list]:
