@@ -439,6 +439,25 @@ def test_once_the_index_keys_are_read_only_keys_it_holds_are_looked_up(monkeypat
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
+@pytest.mark.django_db
+def test_the_index_keys_are_read_whole_and_sorted_from_every_range_of_keys():
+    article = _article(STORY)  # its own keys, and keys at the edges of the read's ranges
+    step = 2**64 // duplicates._READ_RANGES
+    edges = [-(2**63), -(2**63) + step - 1, -1, 0, step, 2**63 - step - 1, 2**63 - 1]
+    FingerprintBand.objects.bulk_create(
+        [FingerprintBand(article=article, key=key) for key in edges], ignore_conflicts=True
+    )
+    expected = sorted(FingerprintBand.objects.values_list("key", flat=True))
+    assert len(expected) == len(set(fingerprint(STORY).band_keys) | set(edges))
+
+    indexed = duplicates._IndexedKeys()
+    indexed._read()
+
+    assert indexed.keys.dtype == np.int64 and indexed.keys.tolist() == expected
+    assert indexed.among(sorted([*edges, 12345])) == edges  # held keys only
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
 @pytest.mark.django_db(transaction=True)
 def test_index_keys_read_are_not_trusted_once_another_connection_writes(monkeypatch):
     """Another writer's keys are missing from the keys read: after another connection has

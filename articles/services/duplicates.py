@@ -167,6 +167,8 @@ LOOKUP_COST_IN_KEYS_READ = 8
 # Fewer keys than this (about 450 articles) are always looked up: a small check never
 # reads the index.
 LOOKUPS_BEFORE_READING = 20_000
+# The index's keys are read in this many ranges (a text of some 5 MB each at 4 million).
+_READ_RANGES = 16
 
 
 class _IndexedKeys:
@@ -225,11 +227,26 @@ class _IndexedKeys:
             self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
 
     def _read(self) -> None:
+        """Every key of the index, a range of keys at a time as one text that numpy
+        parses: a row a key through Python took twice as long (3.95 million keys: 1.41,
+        1.47 -> 0.70, 0.83 s)."""
         self.version = _data_version()
         table = connection.ops.quote_name(FingerprintBand._meta.db_table)
+        step = 2**64 // _READ_RANGES
+        parts = []
         with connection.cursor() as cursor:
-            cursor.execute(f'SELECT "key" FROM {table} ORDER BY "key"')
-            self.keys = np.fromiter(map(itemgetter(0), cursor), np.int64)
+            for low in range(-(2**63), 2**63, step):
+                cursor.execute(
+                    f'SELECT group_concat("key", \' \') FROM (SELECT "key" FROM {table} '
+                    f'WHERE "key" BETWEEN %s AND %s ORDER BY "key")',
+                    [low, low + step - 1],
+                )
+                if text := cursor.fetchone()[0]:
+                    parts.append(np.fromstring(text, dtype=np.int64, sep=" "))
+        keys = np.concatenate(parts) if parts else np.empty(0, np.int64)
+        if not np.all(keys[1:] >= keys[:-1]):  # SQLite does not promise group_concat's order
+            keys.sort()
+        self.keys = keys
 
 
 def _data_version() -> int:
