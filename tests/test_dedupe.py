@@ -440,6 +440,32 @@ def test_once_the_index_keys_are_read_only_keys_it_holds_are_looked_up(monkeypat
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
 @pytest.mark.django_db
+def test_lookups_announced_by_an_import_have_the_index_keys_read_at_once():
+    """An import announces the documents its workers prepare: when their lookups would
+    cost more than reading the index's keys, the keys are read before any lookup."""
+    indexed = _article(STORY)
+    for text in (OTHER, THIRD):
+        _article(text)
+    rows = FingerprintBand.objects.count()
+    quiet, (copy,) = _held(_wrapped(_copyedited(STORY)))
+    with CaptureQueriesContext(connection) as queries:
+        dedupe_articles(ids=[copy.pk], unwritten=quiet)
+    assert quiet._indexed.keys is None and _key_lookups(queries) > 0  # a small check
+
+    announced, (again,) = _held(_wrapped(_copyedited(STORY)))
+    needed = max(duplicates.LOOKUPS_BEFORE_READING, rows // duplicates.LOOKUP_COST_IN_KEYS_READ)
+    announced.expect(needed)  # a large import's worth of documents still to check
+    with CaptureQueriesContext(connection) as queries:
+        dedupe_articles(ids=[again.pk], unwritten=announced)
+
+    assert announced._indexed.keys is not None  # read before looking anything up
+    shared = set(fingerprint(again.body).band_keys) & set(fingerprint(STORY).band_keys)
+    assert _key_lookups(queries) == -(-len(shared) // 500)  # only keys the index holds
+    assert _status(again, indexed) == DuplicateStatus.AUTO
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's data_version")
+@pytest.mark.django_db
 def test_the_index_keys_are_read_whole_and_sorted_from_every_range_of_keys():
     article = _article(STORY)  # its own keys, and keys at the edges of the read's ranges
     step = 2**64 // duplicates._READ_RANGES

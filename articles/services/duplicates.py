@@ -143,6 +143,12 @@ class UnwrittenBands:
         """Of these keys (sorted), the ones worth looking up in the index (`_IndexedKeys`)."""
         return self._indexed.among(keys)
 
+    def expect(self, keys: int) -> None:
+        """Announce how many keys later checks will look up (an import: the documents its
+        workers are preparing), so that the index's keys are read as soon as that is
+        worth it rather than once looking them up has cost as much."""
+        self._indexed.expected = keys
+
     def index_rows(self) -> int:
         """About how many rows the index has, with those `write` added."""
         return self._indexed.rows
@@ -162,8 +168,9 @@ class UnwrittenBands:
 
 
 # Looking a band key up in the index costs about as much as reading this many keys of it
-# in one scan (2.5 µs against 0.25-0.33 µs a key, in a 90,000-article desk).
-LOOKUP_COST_IN_KEYS_READ = 8
+# in one scan, in an import into a 90,000-article desk: 2.3-2.9 µs a lookup (440,000 in
+# 1.0-1.3 s, py-spy), 0.15 µs a key read (3.95 million in 0.6 s, `_IndexedKeys._read`).
+LOOKUP_COST_IN_KEYS_READ = 16
 # Fewer keys than this (about 450 articles) are always looked up: a small check never
 # reads the index.
 LOOKUPS_BEFORE_READING = 20_000
@@ -175,10 +182,11 @@ class _IndexedKeys:
     """The keys the LSH index holds, as far as this process knows them. Nearly every key of
     a new article is in no other article, and looking each one up is most of the cost of
     checking an import for near-duplicates (1.3 s per 10,000 articles into a 90,000-article
-    desk). So an import looks its keys up until that has cost about what reading all the
-    index's keys once would (`LOOKUP_COST_IN_KEYS_READ`: a small import into a large desk
-    keeps looking them up), then reads them into a sorted array, adds the keys it writes,
-    and looks up only the keys the array has.
+    desk). So an import looks its keys up until that, with the lookups it announces
+    (`UnwrittenBands.expect`), costs about what reading all the index's keys once would
+    (`LOOKUP_COST_IN_KEYS_READ`: a small import into a large desk keeps looking them
+    up), then reads them into a sorted array, adds the keys it writes, and looks up only
+    the keys the array has.
 
     SQLite only, where `PRAGMA data_version` says whether another connection has committed
     since the keys were read: if one has, its keys may be missing, and every key is looked
@@ -189,6 +197,7 @@ class _IndexedKeys:
         self.usable = connection.vendor == "sqlite"
         self.keys: np.ndarray | None = None  # sorted, a key once per row
         self.looked_up = 0
+        self.expected = 0  # lookups announced, beyond those made
         self.index_rows: int | None = None
         self.version: int | None = None
 
@@ -197,9 +206,10 @@ class _IndexedKeys:
             return keys
         if self.keys is None:
             self.looked_up += len(keys)
-            if self.looked_up < LOOKUPS_BEFORE_READING:
+            foreseen = self.looked_up + self.expected
+            if foreseen < LOOKUPS_BEFORE_READING:
                 return keys
-            if self.looked_up * LOOKUP_COST_IN_KEYS_READ < self.rows:
+            if foreseen * LOOKUP_COST_IN_KEYS_READ < self.rows:
                 return keys
             self._read()
         elif _data_version() != self.version:

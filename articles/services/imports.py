@@ -33,7 +33,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from articles.dedupe import SCHEME, Fingerprint, fingerprint
+from articles.dedupe import KEYS_PER_ARTICLE, SCHEME, Fingerprint, fingerprint
 from articles.ingest.document import Document, Problem, RawDocument
 from articles.ingest.extract import remove_lines
 from articles.ingest.hashing import content_hash
@@ -203,6 +203,8 @@ def import_paths(
     ):
 
         def store_chunk(results: Iterator[list[Prepared]]) -> None:
+            # The documents the workers prepare next will be checked too.
+            store.unwritten.expect(sum(size for size, _ in pending) * KEYS_PER_ARTICLE)
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = [_renamed(item, rename) for prepared in results for item in prepared]
             with transaction.atomic():
@@ -222,13 +224,13 @@ def import_paths(
 
         # With a pool, the workers extract the next chunks while one is stored (and
         # checked for near-duplicates, which takes longer than extracting a chunk).
-        pending: deque[Iterator[list[Prepared]]] = deque()
+        pending: deque[tuple[int, Iterator[list[Prepared]]]] = deque()  # (tasks, results)
         for chunk in _chunks(tasks, CHUNK_SIZE, CHUNK_BYTES):
-            pending.append(pool.extract_many(chunk))
+            pending.append((len(chunk), pool.extract_many(chunk)))
             if len(pending) > CHUNKS_AHEAD:
-                store_chunk(pending.popleft())
+                store_chunk(pending.popleft()[1])
         while pending:
-            store_chunk(pending.popleft())
+            store_chunk(pending.popleft()[1])
         refresh = None
         if batch is not None:
             # The sources learn their boilerplate in the workers, idle by now, while this
