@@ -5,7 +5,8 @@
 // is exactly the article's clean body (the server renders it with white-space: pre-wrap
 // and only <mark> elements around spans), in UTF-16 code units as JavaScript strings
 // count; the server converts them to Python offsets and checks the quote against the
-// body. Sentence mode ("m", or the button) walks sentences with n / p and marks the
+// body. Sentence mode ("m", or the button) walks sentences with the down and up arrows (or
+// n / p, unless single-key shortcuts are off: <body data-shortcuts="off">) and marks the
 // current one with Enter, for people who annotate from the keyboard. No inline script:
 // this file and the JSON data block are all the page needs under a strict CSP.
 (function () {
@@ -134,14 +135,27 @@
     });
   }
 
+  // +1 for the next sentence, -1 for the previous one, 0 for any other key. The letters are
+  // single-key shortcuts, which a person may have turned off (speech input types them).
+  function sentenceStep(event) {
+    if (!event.shiftKey && (event.key === "ArrowDown" || event.key === "ArrowUp")) {
+      return event.key === "ArrowDown" ? 1 : -1;
+    }
+    if (document.body.dataset.shortcuts !== "off" && (event.key === "n" || event.key === "p")) {
+      return event.key === "n" ? 1 : -1;
+    }
+    return 0;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (!sentenceMode || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) {
       return;
     }
-    if (event.key === "n" || event.key === "p") {
+    const step = sentenceStep(event);
+    if (step) {
       event.preventDefault();
       event.stopImmediatePropagation();
-      selectSentence(current + (event.key === "n" ? 1 : -1));
+      selectSentence(current + step);
     } else if (event.key === "Enter" && current >= 0) {
       event.preventDefault();
       const [start, end] = sentences[current];

@@ -188,6 +188,34 @@ def test_an_analyst_marks_a_sentence_from_the_keyboard(page, live_server, e2e_us
     assert appearance.claim.text == sentence
 
 
+def test_with_shortcuts_off_sentences_are_walked_with_the_arrows_not_letters(
+    page, live_server, e2e_user, article
+):
+    e2e_user("ana", "Analysts")
+    first, second = (BODY[slice(*span)] for span in suggest.sentences(BODY)[:2])
+    log_in(page, live_server, "ana")
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    page.get_by_role("button", name="Turn keyboard shortcuts off").click()
+    expect(page.locator("body")).to_have_attribute("data-shortcuts", "off")
+    toggle = page.locator("[data-sentence-mode]")
+
+    page.keyboard.press("m")
+    expect(toggle).to_have_attribute("aria-pressed", "false")  # a single-key shortcut
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert selected_text(page) == first
+    page.keyboard.press("n")
+    assert selected_text(page) == first  # a letter: off with the other shortcuts
+    page.keyboard.press("ArrowDown")
+    assert selected_text(page) == second
+    page.keyboard.press("ArrowUp")
+    assert selected_text(page) == first
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#annotate-form")).to_be_visible()
+    expect(page.locator("#annotate-form [data-selection-quote]")).to_have_text(first)
+
+
 def test_an_analyst_adds_a_selection_to_an_existing_claim(page, live_server, e2e_user, article):
     e2e_user("ana", "Analysts")
     other = ArticleFactory(
