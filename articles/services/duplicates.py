@@ -162,7 +162,7 @@ class UnwrittenBands:
         )
         order = np.argsort(keys, kind="stable")  # in key order (see write_band_rows)
         keys = keys[order]
-        _insert_band_rows(zip(ids[order].tolist(), keys.tolist(), strict=True))
+        _insert_band_rows(ids[order].tolist(), keys.tolist())
         self._indexed.add(keys)
         self._forget()
 
@@ -272,11 +272,18 @@ def write_band_rows(rows: list[tuple[int, int]]) -> None:
     than at random (a chunk's rows into a 5,000-article desk: 0.45 -> 0.18 ms an article).
     Rows already there are left alone (`restore_missing_bands` and an import may both
     write an article's rows)."""
-    _insert_band_rows(sorted(rows, key=itemgetter(1)))
+    rows = sorted(rows, key=itemgetter(1))
+    _insert_band_rows([article_id for article_id, _ in rows], [key for _, key in rows])
 
 
-def _insert_band_rows(rows: Iterable[tuple[int, int]]) -> None:
-    """`write_band_rows` of rows in key order already."""
+# On PostgreSQL band rows go in as two arrays, this many rows a statement: an executemany
+# sent a statement a row (10,000 files into a 2,000-article desk: 8.9 s of 20.6 writing
+# 440,000 rows).
+PG_BAND_ROWS_PER_STATEMENT = 100_000
+
+
+def _insert_band_rows(ids: list[int], keys: list[int]) -> None:
+    """`write_band_rows` of rows in key order already, as their article ids and keys."""
     ops = connection.ops
     fields = [FingerprintBand._meta.get_field(name) for name in ("article", "key")]
     columns = ", ".join(ops.quote_name(field.column) for field in fields)
@@ -284,7 +291,17 @@ def _insert_band_rows(rows: Iterable[tuple[int, int]]) -> None:
     suffix = ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
     table = ops.quote_name(FingerprintBand._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.executemany(f"{insert} {table} ({columns}) VALUES (%s, %s) {suffix}", rows)
+        if connection.vendor != "postgresql":
+            sql = f"{insert} {table} ({columns}) VALUES (%s, %s) {suffix}"
+            cursor.executemany(sql, zip(ids, keys, strict=True))
+            return
+        sql = (
+            f"{insert} {table} ({columns}) "
+            f"SELECT * FROM unnest(%s::bigint[], %s::bigint[]) {suffix}"
+        )
+        for start in range(0, len(ids), PG_BAND_ROWS_PER_STATEMENT):
+            end = start + PG_BAND_ROWS_PER_STATEMENT
+            cursor.execute(sql, [ids[start:end], keys[start:end]])
 
 
 def refresh_statistics(*, written: int = 0) -> None:
@@ -445,14 +462,8 @@ def _candidate_pairs(
                 indexed,
             )
             keys |= {bucket for (bucket,) in cursor.fetchall()}
-        for chunk in _chunks(unwritten.in_index(sorted(keys)), 500):
-            cursor.execute(
-                f"SELECT {key}, article_id FROM {band} WHERE {key} IN "
-                f"({', '.join(['%s'] * len(chunk))})",
-                chunk,
-            )
-            for bucket, article_id in cursor.fetchall():
-                buckets[bucket].append(article_id)
+        for bucket, article_id in _rows_of_keys(cursor, unwritten.in_index(sorted(keys))):
+            buckets[bucket].append(article_id)
         # Exact copies (same normalised body) pair with the first article of that body,
         # however many there are: no bucket limit, and no quadratic number of pairs.
         cursor.execute(
@@ -477,6 +488,23 @@ def _candidate_pairs(
             if article_id in wanted:
                 pairs |= {_pair(article_id, other) for other in members if other != article_id}
     return pairs
+
+
+def _rows_of_keys(cursor, keys: list[int]) -> Iterator[tuple[int, int]]:
+    """The index's (key, article_id) rows of these keys (sorted). SQLite takes them 500 a
+    statement; PostgreSQL as one array (500 a statement cost a round trip each: 10,000
+    files into a 2,000-article desk, 3.8 s of 20.6 finding candidates)."""
+    band = connection.ops.quote_name(FingerprintBand._meta.db_table)
+    if not keys:
+        return
+    if connection.vendor == "postgresql":
+        cursor.execute(f'SELECT "key", article_id FROM {band} WHERE "key" = ANY(%s)', [keys])
+        yield from cursor.fetchall()
+        return
+    for chunk in _chunks(keys, 500):
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f'SELECT "key", article_id FROM {band} WHERE "key" IN ({marks})', chunk)
+        yield from cursor.fetchall()
 
 
 def _all_candidate_pairs(scope: set[int] | None, report: DedupeReport) -> Iterator:
