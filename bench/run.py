@@ -137,14 +137,17 @@ def measure_imports(results: dict, env: dict, size: int, work: Path) -> None:
     say(f"corpus written in {results['corpus']['seconds']} s")
     manage(env, "migrate", "--noinput", "-v", "0")
 
-    results["text_import"] = import_text(env, text_folders, results, work)
-    say(f"plain-text import: {results['text_import']['rate']} articles/s")
-    save(results)
     # The reference rate does not depend on the corpus size: above 20,000 articles every
-    # fifth folder (a fifth of the files, spread over the corpus) is enough.
+    # fifth folder (a fifth of the files, spread over the corpus) is enough. It runs in four
+    # parts, one after each import run (see `import_text`).
     sample = text_folders if size <= 20_000 else text_folders[::5]
-    results["reference_loop"] = reference_loop(sample, work / "reference.sqlite3")
+    reference = [sample[start :: len(IMPORT_PARTS)] for start in range(len(IMPORT_PARTS))]
+    results["text_import"], results["reference_loop"] = import_text(
+        env, text_folders, results, work, reference
+    )
+    say(f"plain-text import: {results['text_import']['rate']} articles/s")
     say(f"reference loop: {results['reference_loop']['rate']} articles/s")
+    save(results)
     results["html_import"] = import_html(env, work / "html", html_files)
     say(f"HTML import: {results['html_import']['import_rate']} pages/s")
     save(results)
@@ -178,24 +181,34 @@ def measure_rest(results: dict, env: dict, size: int, work: Path, requests: int)
 # --- Measurements ---------------------------------------------------------------------------
 
 
-def import_text(env: dict, folders: list[Path], results: dict, work: Path) -> dict:
-    """Four import runs: the first 10%, the second 10%, the next 70%, the last 10% of the
-    corpus (each saved in `results` as soon as it is done); then, on SQLite, the second
-    and the last 10% again (`flatness_pairs`)."""
-    slices = {
-        "first 10%": folders[:10],
-        "second 10%": folders[10:20],
-        "next 70%": folders[20:90],
-        "last 10%": folders[90:],
-    }
+# The plain-text import runs: name, and the corpus's folders (of 100) it imports.
+IMPORT_PARTS = {
+    "first 10%": slice(0, 10),
+    "second 10%": slice(10, 20),
+    "next 70%": slice(20, 90),
+    "last 10%": slice(90, 100),
+}
+
+
+def import_text(
+    env: dict, folders: list[Path], results: dict, work: Path, reference: list[list[Path]]
+) -> tuple[dict, dict]:
+    """The import runs of IMPORT_PARTS (each saved in `results` as soon as it is done); then,
+    on SQLite, the second and the last 10% again (`flatness_pairs`). After each run, one
+    part of the reference loop's folders (`reference`): this machine's speed drifts by up
+    to 1.7x within minutes, so both rates are measured over the same minutes. Returns the
+    import's figures and the reference loop's."""
+    slices = {name: folders[part] for name, part in IMPORT_PARTS.items()}
     compared = ("second 10%", "last 10%")
     database = sqlite_file(env)
     runs = results.setdefault("text_import_runs", {})
-    for name, part in slices.items():
+    loops = []
+    for (name, part), reference_part in zip(slices.items(), reference, strict=True):
         if database and name in compared:  # the desk this part goes into, kept
             snapshot(database, work / f"before {name}.sqlite3")
         runs[name] = import_run(env, part)
-        say(f"  {name}: {runs[name]['rate']} articles/s")
+        loops.append(reference_loop(reference_part, work / "reference.sqlite3"))
+        say(f"  {name}: {runs[name]['rate']} articles/s (reference loop {loops[-1]['rate']})")
         save(results)
     documents = sum(r["documents"] for r in runs.values())
     seconds = sum(r["seconds"] for r in runs.values())
@@ -204,6 +217,14 @@ def import_text(env: dict, folders: list[Path], results: dict, work: Path) -> di
     if database:
         pairs += flatness_pairs(env, work, {name: slices[name] for name in compared})
     ratios = sorted(round(last_ms / second_ms, 2) for second_ms, last_ms in pairs)
+    loop_documents = sum(loop["documents"] for loop in loops)
+    loop_seconds = sum(loop["seconds"] for loop in loops)
+    reference_figures = {
+        "documents": loop_documents,
+        "seconds": round(loop_seconds, 1),
+        "rate": round(loop_documents / loop_seconds, 1),
+        "parts": loops,
+    }
     return {
         "runs": runs,
         "documents": documents,
@@ -217,7 +238,7 @@ def import_text(env: dict, folders: list[Path], results: dict, work: Path) -> di
         "flatness_from_empty": round(last["ms_per_article"] / first["ms_per_article"], 2),
         "peak_rss_mb": max(r["peak_tree_rss_mb"] for r in runs.values()),
         "max_process_rss_mb": max(r["max_process_rss_mb"] for r in runs.values()),
-    }
+    }, reference_figures
 
 
 def flatness_pairs(env: dict, work: Path, slices: dict) -> list[tuple]:
@@ -293,7 +314,8 @@ def import_run(env: dict, paths: list[Path]) -> dict:
 def reference_loop(folders: list[Path], path: Path) -> dict:
     """The bare loop the import is measured against, in one process: read, word 5-shingles,
     a datasketch MinHash (the import's number of permutations), its LSH band keys, and one
-    executemany of articles and bands per 200 files into a fresh SQLite file."""
+    executemany of articles and bands per 200 files into a SQLite file (created by the
+    first part, added to by the others)."""
     import hashlib
 
     from datasketch import MinHash
@@ -305,14 +327,18 @@ def reference_loop(folders: list[Path], path: Path) -> dict:
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
-    db.execute("CREATE TABLE article (id INTEGER PRIMARY KEY, origin TEXT, body TEXT, mh BLOB)")
-    db.execute("CREATE TABLE band (article_id INTEGER, key INTEGER)")
-    db.execute("CREATE INDEX band_key ON band (key)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS article "
+        "(id INTEGER PRIMARY KEY, origin TEXT, body TEXT, mh BLOB)"
+    )
+    db.execute("CREATE TABLE IF NOT EXISTS band (article_id INTEGER, key INTEGER)")
+    db.execute("CREATE INDEX IF NOT EXISTS band_key ON band (key)")
+    (first_id,) = db.execute("SELECT COALESCE(MAX(id) + 1, 0) FROM article").fetchone()
     template = MinHash(num_perm=NUM_PERM)  # generating permutations once, not per article
     word = re.compile(r"\w+")
     for offset in range(0, len(files), 200):
         articles, bands = [], []
-        for number, file in enumerate(files[offset : offset + 200], start=offset):
+        for number, file in enumerate(files[offset : offset + 200], start=first_id + offset):
             body = file.read_text(encoding="utf-8")
             words = word.findall(body.casefold())
             last = len(words) - SHINGLE_WORDS + 1
@@ -333,7 +359,7 @@ def reference_loop(folders: list[Path], path: Path) -> dict:
     seconds = time.perf_counter() - started
     return {
         "documents": len(files),
-        "seconds": round(seconds, 1),
+        "seconds": round(seconds, 2),
         "rate": round(len(files) / seconds, 1),
     }
 
