@@ -16,9 +16,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from articles.models import Article, ArticleStatus, Claim, ClaimStatus, Tag
+from articles.services.history import bulk_update_with_history
 
 ADD_TAG = "add_tag"
 REMOVE_TAG = "remove_tag"

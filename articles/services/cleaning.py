@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from simple_history.utils import bulk_update_with_history
 
 from articles.ingest.clean import learn_boilerplate
 from articles.ingest.document import Problem
@@ -18,6 +17,7 @@ from articles.ingest.hashing import content_hash
 from articles.models import Appearance, Article, Source
 from articles.services.claims import ReanchorReport, reanchor_article
 from articles.services.duplicates import dedupe_articles, store_fingerprints
+from articles.services.history import bulk_update_with_history
 
 CHUNK = 500
 # How many of a source's most recent articles to learn its boilerplate from.

@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.constants import OnConflict
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from articles.dedupe import (
     EXACT_COPY,
@@ -50,6 +49,7 @@ from articles.models import (
     Source,
 )
 from articles.services.claims import refresh_claim_stats
+from articles.services.history import bulk_update_with_history
 
 CHUNK = 200
 # A band key shared by more articles than this says nothing (empty or formulaic texts):

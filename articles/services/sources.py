@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.text import slugify
-from simple_history.utils import bulk_update_with_history
 
 from articles.ingest.metadata import domain_of, looks_like_domain
 from articles.models import (
@@ -22,6 +21,7 @@ from articles.models import (
     SourceRating,
 )
 from articles.services.claims import refresh_claim_stats, refresh_source_stats
+from articles.services.history import bulk_update_with_history
 
 UNKNOWN_SOURCE = "Unknown source"
 
