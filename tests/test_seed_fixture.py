@@ -101,6 +101,24 @@ def test_load_seed_loads_only_into_an_empty_database(db):
     assert "nothing loaded" in out.getvalue()
 
 
+def test_every_seeded_object_with_history_has_one_created_record_with_its_tags(db):
+    call_command("load_seed", stdout=StringIO())
+
+    tracked = [Article, Claim, Source, SourceRating]
+    for model in tracked:
+        assert model.objects.exists()
+        for obj in model.objects.all():
+            records = list(obj.history.all())
+            assert [(r.history_type, r.history_change_reason) for r in records] == [
+                ("+", "seed")
+            ], (model.__name__, obj.pk)
+    tagged = [claim for claim in Claim.objects.all() if claim.tags.exists()]
+    assert tagged
+    for claim in tagged:
+        recorded = {row.tag_id for row in claim.history.get().tags.all()}
+        assert recorded == set(claim.tags.values_list("pk", flat=True))
+
+
 def test_clean_seed_body_cuts_lines_and_tail_but_keeps_words():
     raw = (
         "Title here\n\nNo time to read?\nGet a summary\n\n"

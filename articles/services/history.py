@@ -36,11 +36,11 @@ def bulk_update_with_history(
             default_user=default_user,
             default_change_reason=default_change_reason,
         )
-        _snapshot_m2m(model, records or [], batch_size=batch_size)
+        snapshot_m2m(model, records or [], batch_size=batch_size)
     return updated
 
 
-def _snapshot_m2m(model: type[Model], records: list, *, batch_size: int | None) -> None:
+def snapshot_m2m(model: type[Model], records: list, *, batch_size: int | None = None) -> None:
     """For each new history record, a copy of its object's through rows of every tracked
     many-to-many field, as simple-history writes them when an object is saved."""
     pk = model._meta.pk.attname
