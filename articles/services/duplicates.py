@@ -198,7 +198,7 @@ class _IndexedKeys:
         self.keys: np.ndarray | None = None  # sorted, a key once per row
         self.looked_up = 0
         self.expected = 0  # lookups announced, beyond those made
-        self.index_rows: int | None = None
+        self._rows: int | None = None  # see `rows`
         self.version: int | None = None
 
     def among(self, keys: list[int]) -> list[int]:
@@ -225,14 +225,14 @@ class _IndexedKeys:
     def rows(self) -> int:
         """About how many rows the index has: some 44 an article at most, counted once,
         then the keys written added."""
-        if self.index_rows is None:
-            self.index_rows = Article.objects.count() * KEYS_PER_ARTICLE
-        return self.index_rows
+        if self._rows is None:
+            self._rows = Article.objects.count() * KEYS_PER_ARTICLE
+        return self._rows
 
     def add(self, keys: np.ndarray) -> None:
         """Keys (sorted) this connection has written to the index."""
-        if self.index_rows is not None:
-            self.index_rows += len(keys)
+        if self._rows is not None:
+            self._rows += len(keys)
         if self.keys is not None:
             self.keys = np.insert(self.keys, np.searchsorted(self.keys, keys), keys)
 
