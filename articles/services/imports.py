@@ -201,9 +201,13 @@ def import_paths(
         outer,
         _progress(progress) as bar,
     ):
+        # With a pool, the workers extract the next chunks while one is stored (and
+        # checked for near-duplicates, which takes longer than extracting a chunk).
+        pending: deque[tuple[int, Iterator[list[Prepared]]]] = deque()  # (tasks, results)
 
-        def store_chunk(results: Iterator[list[Prepared]]) -> None:
-            # The documents the workers prepare next will be checked too.
+        def store_next_chunk() -> None:
+            _, results = pending.popleft()
+            # The documents the workers prepare meanwhile will be checked too.
             store.unwritten.expect(sum(size for size, _ in pending) * KEYS_PER_ARTICLE)
             # Extract before taking SQLite's write lock: readers and other writers wait less.
             documents = [_renamed(item, rename) for prepared in results for item in prepared]
@@ -222,15 +226,12 @@ def import_paths(
                 _write_bands(store.unwritten)
             bar.update(len(documents))
 
-        # With a pool, the workers extract the next chunks while one is stored (and
-        # checked for near-duplicates, which takes longer than extracting a chunk).
-        pending: deque[tuple[int, Iterator[list[Prepared]]]] = deque()  # (tasks, results)
         for chunk in _chunks(tasks, CHUNK_SIZE, CHUNK_BYTES):
             pending.append((len(chunk), pool.extract_many(chunk)))
             if len(pending) > CHUNKS_AHEAD:
-                store_chunk(pending.popleft()[1])
+                store_next_chunk()
         while pending:
-            store_chunk(pending.popleft()[1])
+            store_next_chunk()
         refresh = None
         if batch is not None:
             # The sources learn their boilerplate in the workers, idle by now, while this
