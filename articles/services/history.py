@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Model
 from simple_history.models import HistoricalRecords
 
+IDS_PER_QUERY = 500  # objects whose through rows are read in one query
+
 
 def bulk_update_with_history(
     objs: list[Model],
@@ -42,7 +44,8 @@ def bulk_update_with_history(
 
 def snapshot_m2m(model: type[Model], records: list, *, batch_size: int | None = None) -> None:
     """For each new history record, a copy of its object's through rows of every tracked
-    many-to-many field, as simple-history writes them when an object is saved."""
+    many-to-many field, as simple-history writes them when an object is saved. The
+    records need their ids: `bulk_history_create` sets them on SQLite and PostgreSQL."""
     pk = model._meta.pk.attname
     ids = [getattr(record, pk) for record in records]
     for field in model.history.model._history_m2m_fields:
@@ -61,6 +64,3 @@ def snapshot_m2m(model: type[Model], records: list, *, batch_size: int | None = 
             for row in rows_of[getattr(record, pk)]
         ]
         snapshot.objects.bulk_create(copies, batch_size=batch_size or IDS_PER_QUERY)
-
-
-IDS_PER_QUERY = 500

@@ -27,12 +27,12 @@ class Command(BaseCommand):
             self.stdout.write("seed: database already holds articles, nothing loaded")
             return
         with transaction.atomic():
-            call_command("loaddata", "seed", verbosity=0)
-            record_seed_history()
+            call_command("loaddata", str(SEED), verbosity=0)
+            _record_seed_history()
         self.stdout.write(f"seed: loaded {Article.objects.count()} articles")
 
 
-def record_seed_history() -> None:
+def _record_seed_history() -> None:
     """One "created" history record (reason "seed", with its tags) for every seeded object
     of a model with history. `loaddata` saves raw, so django-simple-history wrote none, and
     adding the tags wrote a "changed" record by nobody for some objects only."""
