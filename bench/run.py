@@ -549,17 +549,13 @@ def import_bars(results: dict, bar) -> None:
         f"<= {HTML_RATIO_MAX}",
         html["ratio"] <= HTML_RATIO_MAX,
     )
-    pairs = text.get("flatness_pairs", [])
+    pairs = text["flatness_pairs"]
+    ratios = ", ".join(f"{p['last_ms'] / p['second_ms']:.2f}" for p in pairs)
+    median = f"median of {len(pairs)} pairs {ratios} " if len(pairs) > 1 else ""
     bar(
         "import cost per article, last 10% / second 10% (desk 90% / 10% full)",
         f"{text['ms_per_article_last_10']} / {text['ms_per_article_second_10']} ms, "
-        + (
-            f"median of {len(pairs)} pairs "
-            + ", ".join(f"{p['last_ms'] / p['second_ms']:.2f}" for p in pairs)
-            if len(pairs) > 1
-            else ""
-        )
-        + f" = {text['flatness']}",
+        f"{median}= {text['flatness']}",
         f"<= {FLAT_MAX} (flat)",
         text["flatness"] <= FLAT_MAX,
     )
