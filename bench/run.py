@@ -545,9 +545,7 @@ def import_bars(results: dict, bar) -> None:
         f"<= {TEXT_RATIO_MAX}",
         ratio <= TEXT_RATIO_MAX,
     )
-    parts = ", ".join(
-        f"{name} {run['ratio']}" for name, run in text["runs"].items() if "ratio" in run
-    )
+    parts = ", ".join(f"{name} {run['ratio']}" for name, run in text["runs"].items())
     bar("the same, part by part (reference / import rate)", parts, "reported", None)
     html = results["html_import"]
     bar(
